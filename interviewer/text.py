@@ -1,0 +1,156 @@
+"""Plain-text helpers for the scorer: clean input, split answers into spans with character offsets,
+content-word stems, negation cues, and a gibberish check. No models here.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Words that carry no content for overlap features.
+STOPWORDS = frozenset("""
+a an the and or but if then so of to in on at by for with from as is are was were be been being it its this that
+these those there here we you they he she i me my our your their them us his her do does did doing have has had
+having will would can could should may might must shall into over under about than also just very really quite
+which who whom whose what when where why how all any both each few more most other some such only own same too
+s t don now up down out off again further once well like get got make made use used using one two first second
+way thing things lot kind sort basically actually mean means say said think know let going want need
+""".split())
+
+NEGATION = re.compile(
+    r"\b(not|no|never|none|nothing|neither|nor|cannot|can't|won't|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|"
+    r"shouldn't|wouldn't|couldn't|hasn't|haven't|hadn't|mustn't|without|fails? to|unable to|rather than|instead of|"
+    r"\w+n't)\b", re.I)
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'\-]*|\d+(?:\.\d+)?")
+_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|vs|etc|cf|approx|resp|Dr|Mr|Ms|Fig|eq)\.$", re.I)
+_CLAUSE = re.compile(r"\s*(?:;|:|,\s*(?:but|whereas|while|although|though|however|and|so|which)\b|\bwhereas\b|\bbut\b)\s*", re.I)
+MAX_UNIT_WORDS = 40
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def clean(text: str) -> str:
+    """Replace NULs and other control characters with spaces, keeping length so offsets into the
+    original answer stay valid. Newlines and tabs are kept."""
+    return "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end, text[start:end]) if end > start else None
+
+
+def sentences(text: str) -> list[Span]:
+    """Split into sentences (and bullet lines), with offsets; over-long sentences are cut at
+    clause boundaries so that one unit states about one idea."""
+    spans: list[Span] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        if _ABBREV.search(text[start:m.start()]):
+            continue
+        if (s := _trimmed(text, start, m.start())) is not None:
+            spans.append(s)
+        start = m.end()
+    if (s := _trimmed(text, start, len(text))) is not None:
+        spans.append(s)
+    out: list[Span] = []
+    for s in spans:
+        out += _cut_long(text, s) if len(s.text.split()) > MAX_UNIT_WORDS else [s]
+    return [s for s in out if _WORD.search(s.text)]
+
+
+def _cut_long(text: str, span: Span) -> list[Span]:
+    pieces, start = [], span.start
+    for m in _CLAUSE.finditer(span.text):
+        cut = span.start + m.start()
+        if len(text[start:cut].split()) >= 8:
+            if (s := _trimmed(text, start, cut)) is not None:
+                pieces.append(s)
+            start = span.start + m.start()
+    if (s := _trimmed(text, start, span.end)) is not None:
+        pieces.append(s)
+    # still too long (no clause marks): fixed windows of words
+    out: list[Span] = []
+    for p in pieces:
+        words = list(re.finditer(r"\S+", p.text))
+        if len(words) <= MAX_UNIT_WORDS * 1.5:
+            out.append(p)
+            continue
+        for i in range(0, len(words), MAX_UNIT_WORDS):
+            chunk = words[i:i + MAX_UNIT_WORDS]
+            out.append(Span(p.start + chunk[0].start(), p.start + chunk[-1].end(),
+                            text[p.start + chunk[0].start():p.start + chunk[-1].end()]))
+    return out
+
+
+def clauses(span: Span) -> list[Span]:
+    """Clauses of one sentence, with offsets into the same text as `span`."""
+    out, start = [], 0
+    for m in _CLAUSE.finditer(span.text):
+        if (s := _trimmed(span.text, start, m.start())) is not None:
+            out.append(Span(span.start + s.start, span.start + s.end, s.text))
+        start = m.end()
+    if (s := _trimmed(span.text, start, len(span.text))) is not None:
+        out.append(Span(span.start + s.start, span.start + s.end, s.text))
+    return out or [span]
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().strip("'-") for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A tiny suffix stripper: enough to match 'regularises'/'regularization', 'weights'/'weight'."""
+    w = word.lower().replace("isation", "ization").replace("ise", "ize")
+    for suffix in ("izations", "ization", "izing", "ized", "izes", "ize", "ational", "ations", "ation",
+                   "ities", "ity", "ings", "ing", "ness", "ments", "ment", "ies", "ied", "ed", "es", "ly", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)]
+    return w
+
+
+def content_stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
+
+
+_NOT_ONLY = re.compile(r"\b(?:not|n't)\s+(?:only|just|merely|simply)\b|\bno (?:matter|doubt|longer)\b", re.I)
+
+
+def negated(text: str) -> bool:
+    """True when the text negates its claim ('does not', 'never'...), ignoring 'not only'-style phrases."""
+    return NEGATION.search(_NOT_ONLY.sub(" ", text.replace("’", "'"))) is not None
+
+
+_VOWELS = set("aeiouy")
+
+
+def looks_like_word(w: str) -> bool:
+    """A rough test that a token is a plausible word (or a technical token like 'l2', 'o(n)')."""
+    if len(w) <= 3 or any(c.isdigit() for c in w):
+        return True
+    letters = [c for c in w.lower() if c.isalpha()]
+    vowels = sum(c in _VOWELS for c in letters)
+    if not letters or vowels == 0 or vowels / len(letters) < 0.2 or vowels / len(letters) > 0.75:
+        return False
+    longest_run = max(len(r) for r in re.findall(r"[^aeiouy]+", "".join(letters)) or [""])
+    return longest_run <= 4
+
+
+def gibberish_ratio(text: str) -> float:
+    """Share of tokens that do not look like words, or of repeats, in [0, 1]."""
+    ws = words(text)
+    if not ws:
+        return 1.0
+    bad = sum(not looks_like_word(w) for w in ws)
+    repetition = 1.0 - len(set(ws)) / len(ws) if len(ws) >= 8 else 0.0
+    return max(bad / len(ws), repetition)
