@@ -123,6 +123,7 @@ def build_index(bank: Bank, e5: E5, minilm_factory: Callable[[], MiniLM],
                 cache_dir: Path | None = None, progress: Progress | None = None) -> BankIndex:
     """Load the index for this bank from the cache, or embed and cache it."""
     cache_dir = cache_dir or config.index_cache_dir()
+    cache_dir.mkdir(parents=True, exist_ok=True)
     key = cache_key(bank)
     folder = cache_dir / key
     if (folder / "meta.json").exists():

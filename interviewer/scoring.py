@@ -17,6 +17,7 @@ Everything is deterministic: same bank, models, weights and answer -> the same b
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections import Counter
@@ -94,6 +95,14 @@ class _Unit:
     stems: frozenset[str]
 
 
+@dataclass(frozen=True)
+class Analysis:
+    cands: list[_Unit]          # sentences, then two-sentence windows
+    sims: np.ndarray            # (candidates, points) e5 similarity from the FAISS search
+    answer_stems: frozenset[str]
+    relevance: float
+
+
 class Scorer:
     def __init__(self, bank: Bank, index: BankIndex, e5: E5, weights: JudgeWeights | None = None):
         self.bank, self.index, self.e5 = bank, index, e5
@@ -105,6 +114,20 @@ class Scorer:
     # ---------------------------------------------------------------- public
     def score(self, question: Question | str, answer: str) -> ScoreResult:
         q = self.bank.get(question) if isinstance(question, str) else question
+        found = self.analyse(q, answer)
+        if isinstance(found, ScoreResult):
+            return found
+        point_stems, background = self._points(q)
+        verdicts = [self._judge_point(p, point_stems[j], float(background[j]), found.cands, found.sims[:, j],
+                                      found.answer_stems) for j, p in enumerate(q.points)]
+        # Units were cut from the cleaned text (same length); evidence quotes the answer as given.
+        verdicts = [dataclasses.replace(v, evidence=Evidence(v.evidence.start, v.evidence.end,
+                                                             answer[v.evidence.start:v.evidence.end]))
+                    if v.evidence else v for v in verdicts]
+        return self._result(q, verdicts)
+
+    def analyse(self, q: Question, answer: str) -> "Analysis | ScoreResult":
+        """Gates, splitting and retrieval. Returns a zero ScoreResult when a gate stops the answer."""
         if len(answer) > config.MAX_ANSWER_CHARS:
             raise AnswerError(f"the answer is too long to judge ({len(answer):,} characters; "
                               f"the limit is {config.MAX_ANSWER_CHARS:,}). Shorten it and try again.")
@@ -118,7 +141,6 @@ class Scorer:
         units = [u for u in units if not self._copies_prompt(u, prompt_stems)]
         if not units:
             return self._zero(q, "The answer only repeats the question; it states none of the rubric points.")
-
         cands = units + [_Unit(a.start, b.end, cleaned[a.start:b.end], a.stems | b.stems)
                          for a, b in zip(units, units[1:])]
         vectors = self.e5.passages([u.text for u in units])
@@ -129,11 +151,7 @@ class Scorer:
         relevance = max(float((vectors[:len(units)] @ self.index.prompt_vector(q)).max()), float(sims.max()))
         if relevance < self.weights.off_topic:
             return self._zero(q, "The answer is off-topic: nothing in it is close to this question or its rubric.")
-        answer_stems = frozenset().union(*(u.stems for u in units))
-        point_stems, background = self._points(q)
-        verdicts = [self._judge_point(p, point_stems[j], float(background[j]), cands, sims[:, j], answer_stems)
-                    for j, p in enumerate(q.points)]
-        return self._result(q, verdicts)
+        return Analysis(cands, sims, frozenset().union(*(u.stems for u in units)), relevance)
 
     # ---------------------------------------------------------------- gates
     def _copies_prompt(self, unit: _Unit, prompt_stems: set[str]) -> bool:

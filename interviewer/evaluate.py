@@ -1,0 +1,240 @@
+"""Measure the grader against human-graded answers, side by side with two baselines.
+
+Input: JSON lines with at least `question`, `reference_answer`, `answer`, `score`, `score_max`
+(optional `reference_answers`: [{"text": ...}], optional `split`). Each question's reference
+answers become rubric points (one per sentence); every answer is scored by the product's own
+scorer (max over reference answers), and compared with the human grade:
+Pearson r, Spearman rho, RMSE after a linear fit, ROC AUC against score/score_max >= 0.5.
+Baselines computed in the same run: TF-IDF cosine and MiniLM embedding cosine to the references.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from . import config, text
+from .bank import Bank
+from .index import build_index
+from .models import e5, minilm
+from .records import Question, RubricPoint
+from .scoring import Scorer
+
+REQUIRED = ("question", "reference_answer", "answer", "score", "score_max")
+
+
+class DatasetError(ValueError):
+    pass
+
+
+@dataclass
+class Item:
+    question: str
+    references: list[str]
+    answer: str
+    label: float  # score / score_max, 0..1
+    split: str
+
+
+@dataclass
+class Prediction:
+    scorer: list[float] = field(default_factory=list)      # the product's score / 100
+    confidence: list[float] = field(default_factory=list)  # weighted mean of point confidences
+    tfidf: list[float] = field(default_factory=list)
+    embedding: list[float] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ reading
+
+def load_dataset(path: str | Path, limit: int | None = None) -> list[Item]:
+    items: list[Item] = []
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise DatasetError(f"{path}: cannot read as UTF-8 text: {e}") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise DatasetError(f"{path}:{n}: not valid JSON ({e.msg})") from None
+        missing = [k for k in REQUIRED if k not in row]
+        if missing:
+            raise DatasetError(f"{path}:{n}: missing field(s) {', '.join(missing)}")
+        try:
+            label = float(row["score"]) / float(row["score_max"])
+        except (TypeError, ValueError, ZeroDivisionError):
+            raise DatasetError(f"{path}:{n}: score and score_max must be numbers, score_max non-zero") from None
+        refs = [str(row["reference_answer"])]
+        for r in row.get("reference_answers") or []:
+            t = r.get("text") if isinstance(r, dict) else r
+            if t and str(t) not in refs:
+                refs.append(str(t))
+        items.append(Item(str(row["question"]), [r for r in refs if r.strip()], str(row["answer"]),
+                          label, str(row.get("split") or "all")))
+        if limit and len(items) >= limit:
+            break
+    if not items:
+        raise DatasetError(f"{path}: no rows")
+    return items
+
+
+def reference_question(qid: str, prompt: str, reference: str) -> Question:
+    """A reference answer as a rubric: one point per sentence."""
+    sents = [s.text for s in text.sentences(reference)] or [reference.strip()]
+    points = [RubricPoint(id=f"r{i + 1}", text=s) for i, s in enumerate(sents)]
+    return Question(id=qid, module="ml_breadth", topic="eval", difficulty=1, time_budget_s=60,
+                    prompt=prompt, model_answer=reference, points=points)
+
+
+def eval_bank(items: list[Item]) -> tuple[Bank, dict[tuple[str, str], str]]:
+    questions: dict[str, Question] = {}
+    ids: dict[tuple[str, str], str] = {}
+    for it in items:
+        for ref in it.references:
+            key = (it.question, ref)
+            if key not in ids:
+                qid = "eval-" + hashlib.sha1(f"{it.question}\x00{ref}".encode()).hexdigest()[:12]
+                ids[key] = qid
+                questions[qid] = reference_question(qid, it.question, ref)
+    return Bank(questions=questions, sets={}, topics={}), ids
+
+
+# ------------------------------------------------------------------ predicting
+
+def _tfidf_cosines(items: list[Item]) -> list[float]:
+    docs = [t for it in items for t in (it.answer, *it.references)]
+    df = Counter(s for d in docs for s in set(text.content_stems(d)))
+    n = len(docs)
+
+    def vec(t: str) -> dict[str, float]:
+        tf = Counter(text.content_stems(t))
+        v = {s: c * (math.log((n + 1) / (df[s] + 1)) + 1) for s, c in tf.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {s: x / norm for s, x in v.items()}
+
+    out = []
+    for it in items:
+        a = vec(it.answer)
+        out.append(max(sum(a.get(s, 0.0) * x for s, x in vec(r).items()) for r in it.references))
+    return out
+
+
+def predict(items: list[Item], scorer: Scorer | None = None, progress: bool = True) -> Prediction:
+    bank, ids = eval_bank(items)
+    if scorer is None:
+        judge = e5()
+        index = build_index(bank, judge, minilm, cache_dir=config.data_dir() / "eval-index")
+        scorer = Scorer(bank, index, judge)
+    pred = Prediction()
+    for it in tqdm(items, desc="Scoring answers", unit="answer", disable=not progress, file=sys.stderr):
+        best, best_conf = 0.0, 0.0
+        for ref in it.references:
+            q = bank.questions[ids[(it.question, ref)]]
+            r = scorer.score(q, it.answer[: config.MAX_ANSWER_CHARS])
+            conf = sum(v.weight * v.confidence for v in r.verdicts) / sum(v.weight for v in r.verdicts)
+            best, best_conf = max(best, r.score / 100.0), max(best_conf, conf)
+        pred.scorer.append(best)
+        pred.confidence.append(best_conf)
+    pred.tfidf = _tfidf_cosines(items)
+    model = minilm()
+    answers = model.encode([it.answer for it in items])
+    refs = sorted({r for it in items for r in it.references})
+    ref_vecs = dict(zip(refs, model.encode(refs)))
+    pred.embedding = [max(float(answers[i] @ ref_vecs[r]) for r in it.references) for i, it in enumerate(items)]
+    return pred
+
+
+# ------------------------------------------------------------------ metrics
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    order = np.argsort(x, kind="mergesort")
+    ranks = np.empty(len(x))
+    sx = x[order]
+    i = 0
+    while i < len(x):
+        j = i
+        while j + 1 < len(x) and sx[j + 1] == sx[i]:
+            j += 1
+        ranks[order[i:j + 1]] = (i + j) / 2.0 + 1
+        i = j + 1
+    return ranks
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    if x.std() == 0 or y.std() == 0:
+        return 0.0
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def auc(scores: np.ndarray, positive: np.ndarray) -> float:
+    """ROC AUC (Mann-Whitney U, ties count half)."""
+    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    r = _ranks(scores)
+    return float((r[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def metrics(pred: list[float], gold: list[float]) -> dict[str, float]:
+    x, y = np.asarray(pred, float), np.asarray(gold, float)
+    if x.std() > 0:
+        a, b = np.polyfit(x, y, 1)
+        rmse = float(np.sqrt(np.mean((a * x + b - y) ** 2)))
+    else:
+        rmse = float(y.std())
+    return {"pearson": round(_pearson(x, y), 4), "spearman": round(_pearson(_ranks(x), _ranks(y)), 4),
+            "rmse": round(rmse, 4), "auc": round(auc(x, y >= 0.5), 4)}
+
+
+def report(items: list[Item], pred: Prediction) -> dict:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        groups["all"].append(i)
+        groups[it.split].append(i)
+    splits = {}
+    for name, idx in groups.items():
+        gold = [items[i].label for i in idx]
+        splits[name] = {"n": len(idx)} | {
+            system: metrics([getattr(pred, system)[i] for i in idx], gold)
+            for system in ("scorer", "confidence", "tfidf", "embedding")}
+    return {"n": len(items), "splits": splits}
+
+
+def format_table(result: dict, title: str = "") -> str:
+    lines = [title] if title else []
+    lines.append(f"{'split':<24}{'n':>6}  {'system':<11}{'pearson':>9}{'spearman':>9}{'rmse':>8}{'auc':>8}")
+    for split, row in result["splits"].items():
+        for system in ("scorer", "confidence", "tfidf", "embedding"):
+            m = row[system]
+            lines.append(f"{split if system == 'scorer' else '':<24}{row['n'] if system == 'scorer' else '':>6}  "
+                         f"{system:<11}{m['pearson']:>9.3f}{m['spearman']:>9.3f}{m['rmse']:>8.3f}{m['auc']:>8.3f}")
+    return "\n".join(lines)
+
+
+def eval_command(args) -> int:
+    results = {}
+    for path in args.dataset:
+        try:
+            items = load_dataset(path, args.limit)
+        except DatasetError as e:
+            print(f"interviewer: {e}", file=sys.stderr)
+            return 2
+        results[path] = report(items, predict(items, progress=not args.json))
+    if args.json:
+        print(json.dumps(next(iter(results.values())) if len(results) == 1 else results, indent=2))
+    else:
+        for path, result in results.items():
+            print(format_table(result, f"\n{path} ({result['n']} answers)"))
+        print("\nscorer = the product's score; confidence = its weighted point confidences; "
+              "tfidf / embedding = cosine to the reference (max over references).")
+    return 0

@@ -1,0 +1,87 @@
+"""The shipped bank: sizes, topic coverage, rubric shape, self-consistency with the real scorer,
+and no unjustified near-duplicates."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from benchmarks.bank_quality import (NEAR_DUPLICATE, OWN_MIN, UNRELATED_MAX, justified_duplicates,
+                                     self_consistency)
+from interviewer.bank import load_bank
+from support import engine, engine_cache  # noqa: F401
+
+MINIMUM = {"ml_breadth": 120, "ml_system_design": 30, "ml_coding": 20, "general_coding": 25,
+           "ml_depth": 15, "behavioral": 20}
+# The topics of the guide (../shared/seed) and the issue, each of which must have a question.
+GUIDE_TOPICS = {
+    "ml_breadth": ["learning_paradigms", "parametric_vs_nonparametric", "linear_regression", "logistic_regression",
+                   "gradient_descent", "svm", "lda", "naive_bayes", "map_mle", "decision_trees", "bagging_boosting",
+                   "random_forest", "adaboost", "gradient_boosting", "xgboost", "kmeans", "gmm", "lsa", "hmm", "pca",
+                   "ica", "tsne", "feedforward_nets", "activations", "rnn_bptt", "vanishing_exploding_gradients",
+                   "lstm", "dropout", "attention", "self_attention", "transformer", "bias_variance",
+                   "regularization_l1_l2", "sampling", "missing_data", "loss_functions", "evaluation_metrics",
+                   "p_values", "outliers", "similarity_metrics", "embeddings", "transfer_learning", "llm_basics"],
+    "ml_system_design": ["recommendation", "feed_ranking", "ads_ctr", "search_ranking", "people_you_may_know",
+                         "visual_search", "harmful_content", "fake_news", "chatbot", "typeahead", "fraud", "eta"],
+    "ml_coding": ["kmeans", "knn", "decision_tree", "linear_regression", "logistic_regression", "softmax",
+                  "sampling", "tfidf", "perceptron", "mlp", "convolution", "metrics"],
+}
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank()
+
+
+@pytest.mark.parametrize("module", sorted(MINIMUM))
+def test_module_minimum_size(bank, module):
+    assert len(bank.by_module(module)) >= MINIMUM[module]
+
+
+@pytest.mark.parametrize("module", sorted(GUIDE_TOPICS))
+def test_every_guide_topic_is_covered(bank, module):
+    counts = Counter(q.topic for q in bank.by_module(module))
+    assert [t for t in GUIDE_TOPICS[module] if counts[t] == 0] == []
+
+
+def test_shared_rubric_sets_are_used(bank):
+    assert all("system_design_steps" in q.rubric_sets for q in bank.by_module("ml_system_design"))
+    assert all("star" in q.rubric_sets for q in bank.by_module("behavioral"))
+
+
+def test_questions_are_complete(bank):
+    for q in bank.questions.values():
+        assert 1 <= len(q.follow_ups) <= 2, q.id
+        assert len(q.model_answer.split()) >= 25, q.id
+        if q.module == "ml_coding":
+            assert q.coding and "def " in q.coding.starter_code, q.id
+
+
+def test_rubric_points_are_claims_not_skills(bank):
+    vague = ("understands", "knows about", "is familiar with", "mentions", "discusses")
+    for q in bank.questions.values():
+        for p in q.own_points:
+            assert not p.text.lower().startswith(vague), (q.id, p.text)
+            assert 4 <= len(p.text.split()) <= 35, (q.id, p.text)
+
+
+@pytest.fixture(scope="module")
+def consistency(engine):  # noqa: F811
+    return self_consistency(engine)
+
+
+def test_model_answers_cover_their_own_rubric(consistency):
+    low = [(r.question, r.own) for r in consistency if r.own < OWN_MIN]
+    assert low == []
+
+
+def test_unrelated_model_answers_do_not_cover_the_rubric(consistency):
+    high = [(r.question, r.unrelated_id, r.unrelated) for r in consistency if r.unrelated > UNRELATED_MAX]
+    assert high == []
+
+
+def test_near_duplicates_are_merged_or_justified(engine):  # noqa: F811
+    justified = justified_duplicates()
+    unjustified = [d for d in engine.index.near_duplicates(NEAR_DUPLICATE) if frozenset(d[:2]) not in justified]
+    assert unjustified == []

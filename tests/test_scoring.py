@@ -1,0 +1,143 @@
+"""The rubric judge with the real e5 model and real FAISS, on a small bank written here."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from interviewer.engine import load_engine
+from interviewer.scoring import AnswerError
+
+QUESTIONS = """\
+module: ml_breadth
+questions:
+  - id: reg-l1-l2
+    topic: regularization_l1_l2
+    difficulty: 2
+    time_budget_s: 120
+    prompt: Compare L1 and L2 regularisation. When would you pick each one?
+    model_answer: >-
+      L1 adds the sum of absolute weights to the loss. L1 can push some weights to exactly zero, so it
+      gives a sparse model that selects features. L2 adds the sum of squared weights and shrinks all weights
+      smoothly without making them exactly zero. With correlated features L2 spreads weight across them
+      while L1 tends to keep one.
+  - id: dropout-basics
+    topic: dropout
+    difficulty: 1
+    time_budget_s: 90
+    prompt: How does dropout work, and what changes at inference time?
+    model_answer: >-
+      During training dropout sets each activation to zero with probability p. At inference nothing is
+      dropped and activations are scaled so their expected value matches training.
+"""
+RUBRICS = """\
+module: ml_breadth
+rubrics:
+  reg-l1-l2:
+    - {id: p1, text: "L1 regularisation adds the sum of absolute values of the weights to the loss."}
+    - {id: p2, text: "L1 can drive some weights to exactly zero, producing a sparse model.", weight: 2}
+    - {id: p3, text: "L2 regularisation adds the sum of squared weights to the loss."}
+    - {id: p4, text: "L2 shrinks weights smoothly but rarely makes any of them exactly zero."}
+    - {id: p5, text: "With correlated features L2 spreads weight across them while L1 tends to pick one."}
+  dropout-basics:
+    - {id: p1, text: "Dropout randomly sets activations to zero during training."}
+    - {id: p2, text: "At inference time no units are dropped."}
+    - {id: p3, text: "Activations are rescaled so expected values match between training and inference."}
+"""
+
+
+@pytest.fixture(scope="module")
+def eng(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bank")
+    (folder / "q.yaml").write_text(QUESTIONS)
+    (folder / "r.yaml").write_text(RUBRICS)
+    return load_engine([folder], cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+def status(result, point_id):
+    return next(v for v in result.verdicts if v.point_id == point_id)
+
+
+def test_model_answer_covers_every_point_with_evidence(eng):
+    q = eng.bank.get("reg-l1-l2")
+    r = eng.scorer.score(q, q.model_answer)
+    assert r.score >= 80 and not r.reason
+    for v in r.covered:
+        assert q.model_answer[v.evidence.start:v.evidence.end] == v.evidence.text
+    sparse = status(r, "p2")
+    assert sparse.status == "covered" and "exactly zero" in sparse.evidence.text
+
+
+def test_paraphrase_is_covered_and_evidence_points_at_the_right_sentence(eng):
+    answer = ("I'd think about it in terms of what the penalty does. With the absolute-value penalty, many "
+              "coefficients end up being exactly zero, which gives you a sparse model. I like that for "
+              "feature selection.")
+    r = eng.scorer.score("reg-l1-l2", answer)
+    v = status(r, "p2")
+    assert v.status in ("covered", "partial")
+    assert "exactly zero" in v.evidence.text and answer[v.evidence.start:v.evidence.end] == v.evidence.text
+
+
+def test_negated_statement_is_not_covered(eng):
+    correct = eng.scorer.score("reg-l1-l2", "L1 regularisation drives many weights to exactly zero, so the model is sparse.")
+    negated = eng.scorer.score("reg-l1-l2", "L1 regularisation does not drive weights to exactly zero, so the model is not sparse.")
+    assert status(correct, "p2").status == "covered"
+    assert status(negated, "p2").status == "missed"
+    assert status(negated, "p2").note == "stated negatively or contradicted"
+
+
+@pytest.mark.parametrize("answer, reason", [
+    ("", "empty"),
+    ("   \n\t  ", "empty"),
+    ("asdf qwer zxcv lkjh poiu mnbv", "gibberish"),
+    ("Compare L1 and L2 regularisation. When would you pick each one?", "repeats the question"),
+    ("My favourite holiday was a week of hiking in the mountains with my family last summer.", "off-topic"),
+])
+def test_non_answers_get_zero_with_a_reason(eng, answer, reason):
+    r = eng.scorer.score("reg-l1-l2", answer)
+    assert r.score == 0 and reason in r.reason
+    assert all(v.status == "missed" and v.evidence is None for v in r.verdicts)
+
+
+def test_unrelated_answer_scores_low(eng):
+    other = eng.bank.get("dropout-basics").model_answer
+    assert eng.scorer.score("reg-l1-l2", other).score <= 20
+
+
+def test_same_input_same_bytes(eng):
+    answer = eng.bank.get("reg-l1-l2").model_answer + " Also, some rambling about the weather."
+    runs = {json.dumps(eng.scorer.score("reg-l1-l2", answer).to_dict(), sort_keys=True) for _ in range(5)}
+    assert len(runs) == 1
+
+
+def test_versions_are_recorded(eng):
+    r = eng.scorer.score("reg-l1-l2", "L1 gives sparse weights.")
+    assert set(r.versions) == {"scorer", "judge_model", "judge_weights", "rubric"}
+    assert "e5" in r.versions["judge_model"]
+
+
+def test_weights_shape_the_score(eng):
+    r = eng.scorer.score("reg-l1-l2", "L1 regularisation pushes some weights all the way to exactly zero, which makes the model sparse.")
+    covered = {v.point_id for v in r.covered}
+    if covered == {"p2"}:
+        assert r.score == pytest.approx(100 * 2 / 6, abs=0.1)
+    assert r.score == round(r.score, 1)
+
+
+def test_huge_answer_is_refused_with_a_message(eng):
+    with pytest.raises(AnswerError, match="too long"):
+        eng.scorer.score("reg-l1-l2", "word " * 210_000)
+
+
+@pytest.mark.parametrize("answer", [
+    "L1 gives sparse weights\x00\x00 with exact zeros. \U0001F600\U0001F680",
+    "<script>alert('x')</script> L1 makes some weights exactly zero. <img src=x onerror=alert(1)>",
+    bytes(range(256)).decode("latin-1"),
+    "L2\u200b shrinks weights smoothly; ça ne les annule pas.",
+])
+def test_odd_input_gets_a_verdict_not_a_crash(eng, answer):
+    r = eng.scorer.score("reg-l1-l2", answer)
+    assert 0 <= r.score <= 100
+    for v in r.verdicts:
+        if v.evidence:
+            assert answer[v.evidence.start:v.evidence.end] == v.evidence.text

@@ -1,0 +1,44 @@
+"""Text helpers: offsets survive cleaning and splitting; negation and gibberish cues."""
+from interviewer import text
+
+
+def test_clean_keeps_offsets():
+    raw = "abc\x00def\x07 ghi\nnext"
+    cleaned = text.clean(raw)
+    assert len(cleaned) == len(raw) and "\x00" not in cleaned and "\n" in cleaned
+
+
+def test_sentences_have_exact_offsets():
+    answer = "L1 makes weights sparse. L2 shrinks them, e.g. towards zero!  Why? Because of the penalty.\n- a bullet"
+    spans = text.sentences(answer)
+    assert [s.text for s in spans] == ["L1 makes weights sparse.", "L2 shrinks them, e.g. towards zero!", "Why?",
+                                       "Because of the penalty.", "- a bullet"]
+    assert all(answer[s.start:s.end] == s.text for s in spans)
+
+
+def test_long_sentences_are_cut_at_clauses():
+    long = ("we start from the data and we clean it carefully, but then we train a gradient boosted tree on the "
+            "cleaned features with early stopping on a validation set, whereas the baseline is a logistic "
+            "regression with hashed features and some regularisation that we tune by grid search")
+    spans = text.sentences(long)
+    assert len(spans) >= 2 and all(long[s.start:s.end] == s.text for s in spans)
+
+
+def test_negation_ignores_not_only():
+    assert text.negated("L1 does not make weights sparse")
+    assert text.negated("dropout is never used at inference")
+    assert text.negated("it doesn\u2019t help")
+    assert not text.negated("L1 not only shrinks weights, it zeroes some of them")
+    assert not text.negated("L1 drives weights to exactly zero")
+
+
+def test_gibberish_ratio():
+    assert text.gibberish_ratio("asdf qwer zxcv lkjh poiu") > 0.5
+    assert text.gibberish_ratio("the the the the the the the the the") > 0.5
+    assert text.gibberish_ratio("L1 regularisation pushes many coefficients to exactly zero.") < 0.2
+    assert text.gibberish_ratio("kNN with k=1 overfits; pick k by cross-validation and use ReLU") < 0.5
+
+
+def test_stems_match_spelling_variants():
+    assert text.stem("regularisation") == text.stem("regularization") == text.stem("regularizations")
+    assert text.stem("weights") == text.stem("weight")
