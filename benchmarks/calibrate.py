@@ -9,7 +9,8 @@ Training data (never a test split):
 Each source gets equal total weight. Thresholds: covered = the P that maximises covered-vs-not F1 on
 our dev judgements plus the bank pairs; partial sits between covered and not-covered.
 
-Run: .venv/bin/python -m benchmarks.calibrate   (about 5 minutes on 2 cores; features are cached)
+Run: .venv/bin/python -m benchmarks.calibrate   (minutes on 2 cores; features are cached)
+     INTERVIEWER_JUDGE=minilm .venv/bin/python -m benchmarks.calibrate   fits the MiniLM judge's head
 """
 from __future__ import annotations
 
@@ -29,20 +30,21 @@ from interviewer import config
 from interviewer.bank import Bank, BankError, load_bank
 from interviewer.evaluate import reference_question
 from interviewer.index import build_index
-from interviewer.models import e5, minilm
+from interviewer.models import judge, minilm
 from interviewer.records import ScoreResult
-from interviewer.scoring import FEATURES, WEIGHTS_FILE, JudgeWeights, Scorer
+from interviewer.scoring import FEATURES, SCORER_VERSION, WEIGHTS_FILES, JudgeWeights, Scorer
 
 from .common import DATA, LABEL, load_judgements, point_question, semeval_rows
 
 CACHE = config.data_dir() / "calibration"
-SEMEVAL_SAMPLE = 3000  # of 8,910 train answers: enough for a 5-number head, and ~3x faster
+SEMEVAL_SAMPLE = 1200  # of 8,910 train answers: enough for a 5-number head
+BANK_SAMPLE = 150      # questions whose model answers give in-domain positives and negatives
 
 
 def _scorer_for(questions: list, weights: JudgeWeights) -> Scorer:
     bank = Bank(questions={q.id: q for q in questions}, sets={}, topics={})
-    index = build_index(bank, e5(), minilm, cache_dir=config.data_dir() / "eval-index")
-    return Scorer(bank, index, e5(), weights)
+    index = build_index(bank, judge(), minilm, cache_dir=config.data_dir() / "eval-index")
+    return Scorer(bank, index, judge(), weights)
 
 
 def pair_features(scorer: Scorer, q, answer: str) -> tuple[list[np.ndarray], float] | None:
@@ -96,11 +98,11 @@ def collect(weights: JudgeWeights) -> dict[str, tuple[np.ndarray, np.ndarray, np
     rng = random.Random(0)
     qs = dict(bank.questions)
     pairs = []
-    for q in bank.questions.values():
+    for qid in rng.sample(sorted(qs), min(BANK_SAMPLE, len(qs))):
+        q = qs[qid]
         pairs.append((q.id, q.model_answer, 1.0))
         others = [o for o in bank.by_module(q.module) if o.id != q.id]
-        for o in rng.sample(others, min(2, len(others))):
-            pairs.append((q.id, o.model_answer, 0.0))
+        pairs += [(q.id, o.model_answer, 0.0) for o in rng.sample(others, min(1, len(others)))]
     sources["bank_self"] = _features_cached("bank_self", qs, pairs, weights, own_points_only=True)
     return sources
 
@@ -117,7 +119,7 @@ def _loadable_bank() -> Bank:
 
 
 def _features_cached(name: str, qs: dict, pairs: list, weights: JudgeWeights, own_points_only: bool = False):
-    key = hashlib.sha256(json.dumps([sorted((k, repr(v.points)) for k, v in qs.items()), pairs,
+    key = hashlib.sha256(json.dumps([SCORER_VERSION, sorted((k, repr(v.points)) for k, v in qs.items()), pairs,
                                      weights.off_topic, weights.gibberish, weights.copy_overlap,
                                      own_points_only]).encode()).hexdigest()[:16]
     path = CACHE / f"{name}-{key}.pkl"
@@ -173,7 +175,8 @@ def best_threshold(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 def main() -> int:
     t0 = time.time()
-    current = JudgeWeights.load()
+    weights_file = WEIGHTS_FILES[judge().name]
+    current = JudgeWeights.load(weights_file)
     sources = {k: v for k, v in collect(current).items() if len(v[1])}
     # Off-topic gate: below the 1st percentile of relevance among answers humans judged correct.
     rel = np.vstack([v[2] for v in sources.values()])
@@ -206,9 +209,9 @@ def main() -> int:
         "copy_overlap": current.copy_overlap,
         "gibberish": current.gibberish,
     }
-    WEIGHTS_FILE.write_text(json.dumps(out, indent=2) + "\n")
+    weights_file.write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(out, indent=2))
-    print(f"calibrated in {time.time() - t0:.0f}s -> {WEIGHTS_FILE}", file=sys.stderr)
+    print(f"calibrated in {time.time() - t0:.0f}s -> {weights_file}", file=sys.stderr)
     return 0
 
 

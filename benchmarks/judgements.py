@@ -17,7 +17,7 @@ import numpy as np
 from interviewer import config, text
 from interviewer.bank import Bank
 from interviewer.index import build_index
-from interviewer.models import e5, minilm
+from interviewer.models import judge, minilm
 from interviewer.scoring import Scorer
 
 from .common import Judgement, load_judgements, point_question
@@ -35,8 +35,8 @@ def judge_predictions(rows: list[Judgement]) -> list[tuple[str, float, str | Non
     for j in rows:
         qs.setdefault(_qid(j), point_question(_qid(j), j.point, j.module))
     bank = Bank(questions=qs, sets={}, topics={})
-    index = build_index(bank, e5(), minilm, cache_dir=config.data_dir() / "eval-index")
-    scorer = Scorer(bank, index, e5())
+    index = build_index(bank, judge(), minilm, cache_dir=config.data_dir() / "eval-index")
+    scorer = Scorer(bank, index, judge())
     out = []
     for j in rows:
         v = scorer.score(qs[_qid(j)], j.answer).verdicts[0]
@@ -68,10 +68,10 @@ def _tfidf(points: list[str], answers: list[str]) -> list[float]:
 def baseline_scores(rows: list[Judgement]) -> dict[str, list[float]]:
     points, answers = [j.point for j in rows], [j.answer for j in rows]
     mini = minilm()
-    judge = e5()
+    e5 = judge("e5")
     return {
         "minilm_cos": _max_sentence_cos(points, answers, mini.encode, mini.encode),
-        "e5_cos": _max_sentence_cos(points, answers, judge.queries, judge.passages),
+        "e5_cos": _max_sentence_cos(points, answers, e5.queries, e5.passages),
         "tfidf_cos": _tfidf(points, answers),
     }
 
@@ -129,7 +129,8 @@ def format_tables(r: dict) -> str:
             lines.append(f"  {name:<12}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}")
         lines.append(f"  confusion (rows = human, columns = judge): {'  '.join(f'{c:>8}' for c in STATUSES)}")
         for g in STATUSES:
-            lines.append(f"  {g:>42}: {'  '.join(f'{s['confusion'][g][p]:>8}' for p in STATUSES)}")
+            row = "  ".join(f"{s['confusion'][g][p]:>8}" for p in STATUSES)
+            lines.append(f"  {g:>42}: {row}")
         lines.append("  judge accuracy by kind: " + ", ".join(f"{k} {v:.2f}" for k, v in s["per_kind_accuracy"].items()))
         lines.append(f"  evidence span matches the labelled span: {s['evidence_match']:.2f}")
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .bank import Bank, load_bank
 from .index import BankIndex, Progress, build_index
-from .models import e5, minilm
+from .models import judge as judge_model, minilm
 from .scoring import Scorer
 
 
@@ -33,7 +33,7 @@ def load_engine(paths: list[Path] | None = None, cache_dir: Path | None = None,
     with _lock:
         if key not in _engines:
             bank = load_bank(paths)
-            judge = e5()
+            judge = judge_model()
             index = build_index(bank, judge, minilm, cache_dir=cache_dir, progress=progress)
             _engines[key] = Engine(bank, index, Scorer(bank, index, judge))
         return _engines[key]

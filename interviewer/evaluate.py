@@ -23,7 +23,7 @@ from tqdm import tqdm
 from . import config, text
 from .bank import Bank
 from .index import build_index
-from .models import e5, minilm
+from .models import judge as judge_model, minilm
 from .records import Question, RubricPoint
 from .scoring import Scorer
 
@@ -132,7 +132,7 @@ def _tfidf_cosines(items: list[Item]) -> list[float]:
 def predict(items: list[Item], scorer: Scorer | None = None, progress: bool = True) -> Prediction:
     bank, ids = eval_bank(items)
     if scorer is None:
-        judge = e5()
+        judge = judge_model()
         index = build_index(bank, judge, minilm, cache_dir=config.data_dir() / "eval-index")
         scorer = Scorer(bank, index, judge)
     pred = Prediction()

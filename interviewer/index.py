@@ -2,7 +2,7 @@
 
 Two indexes:
   questions  MiniLM vectors of question prompts: similar-question search, near-duplicate checks.
-  points     e5 query vectors of rubric points: the scorer retrieves, for each part of an answer,
+  points     judge-model (e5) query vectors of rubric points: the scorer retrieves, for each part of an answer,
              its nearest rubric points among the question's own (an ID selector restricts the search).
 The cache folder is keyed by a hash of the embedded text and the model ids, so an unchanged bank is
 loaded from disk without loading MiniLM at all; a changed bank rebuilds with a progress bar.
@@ -23,15 +23,15 @@ from tqdm import tqdm
 
 from . import config
 from .bank import Bank
-from .models import E5, MiniLM
+from .models import Judge, MiniLM
 from .records import Question
 
 INDEX_VERSION = "1"
 Progress = Callable[[float, str], None]  # (fraction done, description)
 
 
-def cache_key(bank: Bank) -> str:
-    h = hashlib.sha256("|".join([INDEX_VERSION, bank.content_hash(), E5.id, MiniLM.id]).encode())
+def cache_key(bank: Bank, judge_id: str) -> str:
+    h = hashlib.sha256("|".join([INDEX_VERSION, bank.content_hash(), judge_id, MiniLM.id]).encode())
     return h.hexdigest()[:20]
 
 
@@ -43,7 +43,7 @@ def _point_key(question_id: str, point_id: str) -> str:
 class BankIndex:
     questions: faiss.Index        # IndexIDMap2(IndexFlatIP), ids = position in question_ids
     points: faiss.Index           # IndexIDMap2(IndexFlatIP), ids = position in point_keys
-    prompt_vectors: np.ndarray    # e5 query vectors of prompts, rows follow question_ids
+    prompt_vectors: np.ndarray    # judge query vectors of prompts, rows follow question_ids
     question_ids: list[str]
     point_keys: list[str]
     key: str
@@ -119,12 +119,12 @@ def _encode_batches(fn: Callable[[list[str]], np.ndarray], texts: list[str], des
     return np.vstack(out) if out else np.zeros((0, 384), np.float32)
 
 
-def build_index(bank: Bank, e5: E5, minilm_factory: Callable[[], MiniLM],
+def build_index(bank: Bank, judge: Judge, minilm_factory: Callable[[], MiniLM],
                 cache_dir: Path | None = None, progress: Progress | None = None) -> BankIndex:
     """Load the index for this bank from the cache, or embed and cache it."""
     cache_dir = cache_dir or config.index_cache_dir()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    key = cache_key(bank)
+    key = cache_key(bank, judge.id)
     folder = cache_dir / key
     if (folder / "meta.json").exists():
         try:
@@ -138,20 +138,20 @@ def build_index(bank: Bank, e5: E5, minilm_factory: Callable[[], MiniLM],
     point_texts = [p.text for q in questions for p in q.points]
     minilm = minilm_factory()
     q_vecs = _encode_batches(minilm.encode, [q.prompt for q in questions], "Embedding questions", progress)
-    p_vecs = _encode_batches(e5.queries, point_texts, "Embedding rubric points", progress)
-    prompt_vecs = _encode_batches(e5.queries, [q.prompt for q in questions], "Embedding prompts for the judge", progress)
+    p_vecs = _encode_batches(judge.queries, point_texts, "Embedding rubric points", progress)
+    prompt_vecs = _encode_batches(judge.queries, [q.prompt for q in questions], "Embedding prompts for the judge", progress)
     index = BankIndex(_flat(q_vecs), _flat(p_vecs), prompt_vecs, question_ids, point_keys, key)
-    _save(index, cache_dir, key)
+    _save(index, cache_dir, key, judge.id)
     return index
 
 
-def _save(index: BankIndex, cache_dir: Path, key: str) -> None:
+def _save(index: BankIndex, cache_dir: Path, key: str, judge_id: str) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=cache_dir))
     faiss.write_index(index.questions, str(tmp / "questions.faiss"))
     faiss.write_index(index.points, str(tmp / "points.faiss"))
-    np.save(tmp / "prompts_e5.npy", index.prompt_vectors)
+    np.save(tmp / "prompts_judge.npy", index.prompt_vectors)
     (tmp / "meta.json").write_text(json.dumps({"question_ids": index.question_ids, "point_keys": index.point_keys,
-                                               "e5": E5.id, "minilm": MiniLM.id, "version": INDEX_VERSION}))
+                                               "judge": judge_id, "minilm": MiniLM.id, "version": INDEX_VERSION}))
     target = cache_dir / key
     try:
         tmp.rename(target)  # atomic: a reader never sees a half-written cache
@@ -162,5 +162,5 @@ def _save(index: BankIndex, cache_dir: Path, key: str) -> None:
 def _load(folder: Path, key: str) -> BankIndex:
     meta = json.loads((folder / "meta.json").read_text())
     return BankIndex(faiss.read_index(str(folder / "questions.faiss")), faiss.read_index(str(folder / "points.faiss")),
-                     np.load(folder / "prompts_e5.npy"), meta["question_ids"], meta["point_keys"], key,
+                     np.load(folder / "prompts_judge.npy"), meta["question_ids"], meta["point_keys"], key,
                      loaded_from_cache=True)

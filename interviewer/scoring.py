@@ -9,8 +9,9 @@ How one answer is judged:
 4. For each point and each of its best candidate units, a small logistic head (weights in
    judge.json, fitted by benchmarks/calibrate.py) turns features into P(point stated):
    e5 similarity above the point's background, key-term recall (IDF-weighted) in the unit and in the
-   whole answer, and a negation mismatch between the point and the unit's matching clause.
-   A unit that contradicts the point by negation cannot cover it.
+   whole answer, and whether the unit's matching clause contradicts the point: a negation the point
+   does not have, or a key term swapped for its opposite ("L2" for "L1", "increases" for "reduces").
+   A unit that contradicts the point cannot cover it.
 5. P >= covered threshold -> covered, >= partial threshold -> partial, else missed; points within a
    margin of a threshold are flagged for review. Score = weighted credit, 0..100.
 Everything is deterministic: same bank, models, weights and answer -> the same bytes.
@@ -29,12 +30,13 @@ import numpy as np
 from . import config, text
 from .bank import Bank, rubric_hash
 from .index import BankIndex
-from .models import E5
+from .models import Judge
 from .records import CREDIT, Evidence, PointVerdict, Question, ScoreResult
 
-SCORER_VERSION = "1.0.0"
-WEIGHTS_FILE = Path(__file__).with_name("judge.json")
-FEATURES = ("sim", "sim_rel", "lex_unit", "lex_answer", "neg_mismatch")
+SCORER_VERSION = "1.1.0"  # bump when features or gates change: calibration caches key on it
+WEIGHTS_FILES = {"e5": Path(__file__).with_name("judge.json"),
+                 "minilm": Path(__file__).with_name("judge-minilm.json")}  # one fitted head per judge model
+FEATURES = ("sim", "sim_rel", "lex_unit", "lex_answer", "contradicts")
 TOP_CANDIDATES = 3
 
 # Neutral sentences that answer nothing: a point's mean similarity to them is its "background",
@@ -73,7 +75,7 @@ class JudgeWeights:
     fitted_on: str
 
     @classmethod
-    def load(cls, path: Path = WEIGHTS_FILE) -> "JudgeWeights":
+    def load(cls, path: Path) -> "JudgeWeights":
         raw = json.loads(path.read_text())
         if tuple(raw["features"]) != FEATURES:
             raise ValueError(f"{path}: features {raw['features']} do not match the scorer's {FEATURES}")
@@ -104,11 +106,11 @@ class Analysis:
 
 
 class Scorer:
-    def __init__(self, bank: Bank, index: BankIndex, e5: E5, weights: JudgeWeights | None = None):
-        self.bank, self.index, self.e5 = bank, index, e5
-        self.weights = weights or JudgeWeights.load()
+    def __init__(self, bank: Bank, index: BankIndex, judge: Judge, weights: JudgeWeights | None = None):
+        self.bank, self.index, self.judge = bank, index, judge
+        self.weights = weights or JudgeWeights.load(WEIGHTS_FILES[judge.name])
         self._idf = self._fit_idf(bank)
-        self._background = e5.passages(BACKGROUND)
+        self._background = judge.passages(BACKGROUND)
         self._point_cache: dict[str, tuple[np.ndarray, np.ndarray, list[list[str]]]] = {}
 
     # ---------------------------------------------------------------- public
@@ -143,7 +145,7 @@ class Scorer:
             return self._zero(q, "The answer only repeats the question; it states none of the rubric points.")
         cands = units + [_Unit(a.start, b.end, cleaned[a.start:b.end], a.stems | b.stems)
                          for a, b in zip(units, units[1:])]
-        vectors = self.e5.passages([u.text for u in units])
+        vectors = self.judge.passages([u.text for u in units])
         if len(units) > 1:  # a window's vector is the normalised sum of its two sentences
             pairs = vectors[:-1] + vectors[1:]
             vectors = np.vstack([vectors, pairs / np.linalg.norm(pairs, axis=1, keepdims=True)])
@@ -176,10 +178,13 @@ class Scorer:
     def features(self, point: str, point_stems: list[str], background: float, cand: _Unit,
                  sim: float, answer_stems: frozenset[str]) -> tuple[np.ndarray, bool]:
         """The judge's inputs for one (point, answer unit) pair, in FEATURES order."""
-        mismatch = text.negated(point) != text.negated(self._matching_clause(point_stems, cand))
+        clause = self._matching_clause(point_stems, cand)
+        about = set(point_stems)  # a negation only counts when it bears on the point's own words
+        contradicts = (text.negated(point, about) != text.negated(clause, about)
+                       or text.contrast(point, clause) is not None)
         f = np.array([sim, sim - background, self._recall(point_stems, cand.stems),
-                      self._recall(point_stems, answer_stems), float(mismatch)])
-        return f, mismatch
+                      self._recall(point_stems, answer_stems), float(contradicts)])
+        return f, contradicts
 
     def _matching_clause(self, point_stems: list[str], cand: _Unit) -> str:
         clauses = text.clauses(text.Span(cand.start, cand.end, cand.text))
@@ -215,7 +220,7 @@ class Scorer:
                            versions=self.versions(q))
 
     def versions(self, q: Question) -> dict[str, str]:
-        return {"scorer": SCORER_VERSION, "judge_model": E5.id, "judge_weights": self.weights.version,
+        return {"scorer": SCORER_VERSION, "judge_model": self.judge.id, "judge_weights": self.weights.version,
                 "rubric": rubric_hash(q)}
 
     # ---------------------------------------------------------------- lexical

@@ -19,10 +19,11 @@ s t don now up down out off again further once well like get got make made use u
 way thing things lot kind sort basically actually mean means say said think know let going want need
 """.split())
 
-NEGATION = re.compile(
-    r"\b(not|no|never|none|nothing|neither|nor|cannot|can't|won't|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|"
-    r"shouldn't|wouldn't|couldn't|hasn't|haven't|hadn't|mustn't|without|fails? to|unable to|rather than|instead of|"
-    r"\w+n't)\b", re.I)
+NEGATORS = frozenset("not no never none nothing neither nor cannot without rarely seldom hardly barely".split())
+NEGATOR_PAIRS = {("fail", "to"), ("fails", "to"), ("failed", "to"), ("unable", "to"), ("rather", "than"),
+                 ("instead", "of")}
+NOT_NEGATING = frozenset("only just merely simply longer matter doubt".split())  # "not only", "no longer"
+NEGATION_SCOPE = 6  # words after a negator that it can negate
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'\-]*|\d+(?:\.\d+)?")
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
@@ -125,12 +126,20 @@ def content_stems(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
 
 
-_NOT_ONLY = re.compile(r"\b(?:not|n't)\s+(?:only|just|merely|simply)\b|\bno (?:matter|doubt|longer)\b", re.I)
-
-
-def negated(text: str) -> bool:
-    """True when the text negates its claim ('does not', 'never'...), ignoring 'not only'-style phrases."""
-    return NEGATION.search(_NOT_ONLY.sub(" ", text.replace("’", "'"))) is not None
+def negated(text: str, about: set[str] | None = None) -> bool:
+    """True when the text negates a claim: a negator ('not', "doesn't", 'never', 'without', 'fails to'...)
+    followed within a few words by one of the stems in `about` (any word when `about` is None).
+    'not only' / 'no longer' do not count."""
+    ws = words(text.replace("\u2019", "'"))
+    for i, w in enumerate(ws):
+        nxt = ws[i + 1] if i + 1 < len(ws) else ""
+        if w in NEGATORS or w.endswith("n't") or (w, nxt) in NEGATOR_PAIRS:
+            if nxt in NOT_NEGATING:
+                continue
+            scope = ws[i + 1:i + 1 + NEGATION_SCOPE]
+            if about is None or any(stem(x) in about for x in scope):
+                return True
+    return False
 
 
 _VOWELS = set("aeiouy")
@@ -171,3 +180,43 @@ def gibberish_ratio(text: str) -> float:
     bad = sum(not _known(w, vocab) for w in ws)
     repetition = 1.0 - len(set(ws)) / len(ws) if len(ws) >= 8 else 0.0
     return max(bad / len(ws), repetition)
+
+
+# Pairs of terms an answer often swaps when it is wrong but on topic ("L2 zeroes weights",
+# "high bias means overfitting"). Matched as word prefixes, in both directions.
+CONTRASTS = [
+    ("increas", "decreas"), ("increas", "reduc"), ("higher", "lower"), ("more", "less"), ("more", "fewer"),
+    ("larger", "smaller"), ("large", "small"), ("bigger", "smaller"), ("maxim", "minim"), ("overfit", "underfit"),
+    ("bias", "varian"), ("precision", "recall"), ("predicted", "actual"), ("training", "inference"),
+    ("before", "after"), ("positive", "negative"), ("faster", "slower"), ("supervised", "unsupervised"),
+    ("parametric", "non-parametric"), ("sparse", "dense"), ("exploding", "vanishing"), ("sigmoid", "softmax"),
+    ("encoder", "decoder"), ("row", "column"), ("bagging", "boosting"), ("false positive", "false negative"),
+    ("convex", "non-convex"), ("independent", "correlated"), ("linear", "quadratic"), ("stable", "unstable"),
+]
+_INDEXED = re.compile(r"^([a-z]+)(\d+)$")
+
+
+def _count(ws: list[str], joined: str, prefix: str) -> int:
+    if " " in prefix:
+        return joined.count(prefix)
+    return sum(w.startswith(prefix) and not (prefix in ("parametric", "supervised", "convex") and w.startswith("non"))
+               for w in ws)
+
+
+def contrast(point: str, unit: str) -> str | None:
+    """A term of the point swapped for its opposite in the unit (e.g. 'L1' -> 'L2', 'reduces' ->
+    'increases'): the unit drops the point's term and uses its opposite more than the point does.
+    Returns 'term -> opposite' or None."""
+    pw, uw = words(point), words(unit)
+    pj, uj = " ".join(pw), " ".join(uw)
+    for a, b in CONTRASTS:
+        for x, y in ((a, b), (b, a)):  # y: the point's term, x: its opposite
+            if _count(pw, pj, y) and not _count(uw, uj, y) and _count(uw, uj, x) > _count(pw, pj, x):
+                return f"{y} -> {x}"
+    for w in set(pw):  # indexed names: L1/L2, k1/k2, top1/top5
+        m = _INDEXED.match(w)
+        if m and w not in uw:
+            rivals = [u for u in uw if (n := _INDEXED.match(u)) and n.group(1) == m.group(1) and u != w]
+            if rivals:
+                return f"{w} -> {rivals[0]}"
+    return None

@@ -36,7 +36,7 @@ def test_changed_bank_gets_a_new_key_and_rebuilds(small, tmp_path):
     _, cache, bank, first = small
     changed = write_bank(tmp_path / "b2", rubrics=GOOD_RUBRICS.replace("More data", "Much more data"))
     bank2 = load_bank([changed])
-    assert cache_key(bank2) != first.key
+    assert cache_key(bank2, e5().id) != first.key
     index2 = build_index(bank2, e5(), minilm, cache_dir=cache)
     assert not index2.loaded_from_cache
     assert sorted(p.name for p in cache.iterdir() if not p.name.startswith(".")) == sorted([first.key, index2.key])

@@ -118,10 +118,10 @@ def test_versions_are_recorded(eng):
 
 def test_weights_shape_the_score(eng):
     r = eng.scorer.score("reg-l1-l2", "L1 regularisation pushes some weights all the way to exactly zero, which makes the model sparse.")
-    covered = {v.point_id for v in r.covered}
-    if covered == {"p2"}:
-        assert r.score == pytest.approx(100 * 2 / 6, abs=0.1)
-    assert r.score == round(r.score, 1)
+    assert status(r, "p2").status == "covered" and status(r, "p2").weight == 2
+    credit = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
+    expected = 100 * sum(v.weight * credit[v.status] for v in r.verdicts) / 6
+    assert r.score == round(expected, 1) and r.score >= 100 * 2 / 6
 
 
 def test_huge_answer_is_refused_with_a_message(eng):

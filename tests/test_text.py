@@ -29,6 +29,8 @@ def test_negation_ignores_not_only():
     assert text.negated("dropout is never used at inference")
     assert text.negated("it doesn\u2019t help")
     assert not text.negated("L1 not only shrinks weights, it zeroes some of them")
+    assert not text.negated("it does not matter", {"weight"})
+    assert text.negated("it does not, in my view, make weights sparse", {"weight"})
     assert not text.negated("L1 drives weights to exactly zero")
 
 
