@@ -1,0 +1,3 @@
+def kmeans(X, k, n_iter=100, seed=0):
+    while True:
+        pass
