@@ -37,7 +37,7 @@ from interviewer.scoring import FEATURES, SCORER_VERSION, WEIGHTS_FILES, JudgeWe
 from .common import DATA, LABEL, load_judgements, point_question, semeval_rows
 
 CACHE = config.data_dir() / "calibration"
-SEMEVAL_SAMPLE = 1200  # of 8,910 train answers: enough for a 5-number head
+SEMEVAL_SAMPLE = 2500  # of 8,910 train answers: enough for a 5-number head
 BANK_SAMPLE = 150      # questions whose model answers give in-domain positives and negatives
 
 
@@ -57,7 +57,7 @@ def pair_features(scorer: Scorer, q, answer: str) -> tuple[list[np.ndarray], flo
     for j, p in enumerate(q.points):
         i = int(np.argmax(found.sims[:, j]))
         f, _ = scorer.features(p.text, stems[j], float(background[j]), found.cands[i], float(found.sims[i, j]),
-                               found.answer_stems)
+                               float(found.aux[i, j]))
         rows.append(f)
     return rows, found.relevance
 
@@ -145,7 +145,7 @@ def _features_cached(name: str, qs: dict, pairs: list, weights: JudgeWeights, ow
     return out
 
 
-def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3, iters: int = 50):
+def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 10.0, iters: int = 50):
     """Weighted logistic regression with soft labels, by Newton's method (deterministic)."""
     Xb = np.hstack([X, np.ones((len(X), 1))])
     beta = np.zeros(Xb.shape[1])

@@ -1,9 +1,10 @@
 """FAISS indexes over the bank, cached on disk by content hash.
 
-Two indexes:
+Three indexes:
   questions  MiniLM vectors of question prompts: similar-question search, near-duplicate checks.
-  points     judge-model (e5) query vectors of rubric points: the scorer retrieves, for each part of an answer,
-             its nearest rubric points among the question's own (an ID selector restricts the search).
+  points     judge-model (e5) query vectors of rubric points: the scorer retrieves, for each part of an
+             answer, its nearest rubric points among the question's own (an ID selector restricts the search).
+  points_aux ONNX MiniLM vectors of the same points: the judge's second opinion.
 The cache folder is keyed by a hash of the embedded text and the model ids, so an unchanged bank is
 loaded from disk without loading MiniLM at all; a changed bank rebuilds with a progress bar.
 """
@@ -23,15 +24,15 @@ from tqdm import tqdm
 
 from . import config
 from .bank import Bank
-from .models import Judge, MiniLM
+from .models import Judge, MiniLM, MiniLMOnnx, minilm_onnx
 from .records import Question
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 Progress = Callable[[float, str], None]  # (fraction done, description)
 
 
 def cache_key(bank: Bank, judge_id: str) -> str:
-    h = hashlib.sha256("|".join([INDEX_VERSION, bank.content_hash(), judge_id, MiniLM.id]).encode())
+    h = hashlib.sha256("|".join([INDEX_VERSION, bank.content_hash(), judge_id, MiniLM.id, MiniLMOnnx.id]).encode())
     return h.hexdigest()[:20]
 
 
@@ -43,6 +44,7 @@ def _point_key(question_id: str, point_id: str) -> str:
 class BankIndex:
     questions: faiss.Index        # IndexIDMap2(IndexFlatIP), ids = position in question_ids
     points: faiss.Index           # IndexIDMap2(IndexFlatIP), ids = position in point_keys
+    points_aux: faiss.Index       # the same points embedded with ONNX MiniLM, same ids
     prompt_vectors: np.ndarray    # judge query vectors of prompts, rows follow question_ids
     question_ids: list[str]
     point_keys: list[str]
@@ -59,6 +61,9 @@ class BankIndex:
 
     def point_vectors(self, question: Question) -> np.ndarray:
         return np.vstack([self.points.reconstruct(int(i)) for i in self.point_ids_of(question)])
+
+    def aux_point_vectors(self, question: Question) -> np.ndarray:
+        return np.vstack([self.points_aux.reconstruct(int(i)) for i in self.point_ids_of(question)])
 
     def prompt_vector(self, question: Question) -> np.ndarray:
         return self.prompt_vectors[self._qpos[question.id]]
@@ -139,8 +144,9 @@ def build_index(bank: Bank, judge: Judge, minilm_factory: Callable[[], MiniLM],
     minilm = minilm_factory()
     q_vecs = _encode_batches(minilm.encode, [q.prompt for q in questions], "Embedding questions", progress)
     p_vecs = _encode_batches(judge.queries, point_texts, "Embedding rubric points", progress)
+    aux_vecs = _encode_batches(minilm_onnx().encode, point_texts, "Embedding rubric points (MiniLM)", progress)
     prompt_vecs = _encode_batches(judge.queries, [q.prompt for q in questions], "Embedding prompts for the judge", progress)
-    index = BankIndex(_flat(q_vecs), _flat(p_vecs), prompt_vecs, question_ids, point_keys, key)
+    index = BankIndex(_flat(q_vecs), _flat(p_vecs), _flat(aux_vecs), prompt_vecs, question_ids, point_keys, key)
     _save(index, cache_dir, key, judge.id)
     return index
 
@@ -149,6 +155,7 @@ def _save(index: BankIndex, cache_dir: Path, key: str, judge_id: str) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=cache_dir))
     faiss.write_index(index.questions, str(tmp / "questions.faiss"))
     faiss.write_index(index.points, str(tmp / "points.faiss"))
+    faiss.write_index(index.points_aux, str(tmp / "points_aux.faiss"))
     np.save(tmp / "prompts_judge.npy", index.prompt_vectors)
     (tmp / "meta.json").write_text(json.dumps({"question_ids": index.question_ids, "point_keys": index.point_keys,
                                                "judge": judge_id, "minilm": MiniLM.id, "version": INDEX_VERSION}))
@@ -162,5 +169,5 @@ def _save(index: BankIndex, cache_dir: Path, key: str, judge_id: str) -> None:
 def _load(folder: Path, key: str) -> BankIndex:
     meta = json.loads((folder / "meta.json").read_text())
     return BankIndex(faiss.read_index(str(folder / "questions.faiss")), faiss.read_index(str(folder / "points.faiss")),
-                     np.load(folder / "prompts_judge.npy"), meta["question_ids"], meta["point_keys"], key,
+                     faiss.read_index(str(folder / "points_aux.faiss")), np.load(folder / "prompts_judge.npy"), meta["question_ids"], meta["point_keys"], key,
                      loaded_from_cache=True)

@@ -3,13 +3,14 @@
 How one answer is judged:
 1. Gates, before any model: empty, too long, gibberish, or only a copy of the question -> 0 with a reason.
 2. The answer is split into units (sentences, long ones cut at clauses) with character offsets;
-   each unit is embedded with e5 as a passage, and adjacent pairs form two-sentence windows.
+   each unit is embedded with e5 as a passage (and with ONNX MiniLM as a second opinion), and
+   adjacent pairs form two-sentence windows.
 3. FAISS retrieves, for every unit, its similarity to each of the question's rubric points.
    An answer whose best unit is far from the question and all its points is off-topic -> 0.
 4. For each point and each of its best candidate units, a small logistic head (weights in
    judge.json, fitted by benchmarks/calibrate.py) turns features into P(point stated):
-   e5 similarity above the point's background, key-term recall (IDF-weighted) in the unit and in the
-   whole answer, and whether the unit's matching clause contradicts the point: a negation the point
+   e5 similarity (raw and above the point's background), MiniLM similarity, key-term recall and
+   overlap (IDF-weighted), and whether the unit's matching clause contradicts the point: a negation the point
    does not have, or a key term swapped for its opposite ("L2" for "L1", "increases" for "reduces").
    A unit that contradicts the point cannot cover it.
 5. P >= covered threshold -> covered, >= partial threshold -> partial, else missed; points within a
@@ -30,13 +31,13 @@ import numpy as np
 from . import config, text
 from .bank import Bank, rubric_hash
 from .index import BankIndex
-from .models import Judge
+from .models import Judge, minilm_onnx
 from .records import CREDIT, Evidence, PointVerdict, Question, ScoreResult
 
-SCORER_VERSION = "1.1.0"  # bump when features or gates change: calibration caches key on it
+SCORER_VERSION = "1.4.0"  # bump when features or gates change: calibration caches key on it
 WEIGHTS_FILES = {"e5": Path(__file__).with_name("judge.json"),
                  "minilm": Path(__file__).with_name("judge-minilm.json")}  # one fitted head per judge model
-FEATURES = ("sim", "sim_rel", "lex_unit", "lex_answer", "contradicts")
+FEATURES = ("sim", "sim_rel", "sim_aux", "lex_unit", "lex_overlap", "contradicts")
 TOP_CANDIDATES = 3
 
 # Neutral sentences that answer nothing: a point's mean similarity to them is its "background",
@@ -55,6 +56,14 @@ BACKGROUND = [
     "The report was finished on time and sent to the manager.",
     "We used a spreadsheet to keep track of the numbers.",
 ]
+
+
+def _with_windows(vectors: np.ndarray) -> np.ndarray:
+    """Append the vectors of two-sentence windows: the normalised sum of adjacent rows."""
+    if len(vectors) < 2:
+        return vectors
+    pairs = vectors[:-1] + vectors[1:]
+    return np.vstack([vectors, pairs / np.linalg.norm(pairs, axis=1, keepdims=True)])
 
 
 class AnswerError(ValueError):
@@ -101,6 +110,7 @@ class _Unit:
 class Analysis:
     cands: list[_Unit]          # sentences, then two-sentence windows
     sims: np.ndarray            # (candidates, points) e5 similarity from the FAISS search
+    aux: np.ndarray             # (candidates, points) ONNX MiniLM similarity
     answer_stems: frozenset[str]
     relevance: float
 
@@ -111,6 +121,7 @@ class Scorer:
         self.weights = weights or JudgeWeights.load(WEIGHTS_FILES[judge.name])
         self._idf = self._fit_idf(bank)
         self._background = judge.passages(BACKGROUND)
+        self.aux = minilm_onnx()
         self._point_cache: dict[str, tuple[np.ndarray, np.ndarray, list[list[str]]]] = {}
 
     # ---------------------------------------------------------------- public
@@ -120,8 +131,8 @@ class Scorer:
         if isinstance(found, ScoreResult):
             return found
         point_stems, background = self._points(q)
-        verdicts = [self._judge_point(p, point_stems[j], float(background[j]), found.cands, found.sims[:, j],
-                                      found.answer_stems) for j, p in enumerate(q.points)]
+        verdicts = [self._judge_point(p, point_stems[j], float(background[j]), found, j)
+                    for j, p in enumerate(q.points)]
         # Units were cut from the cleaned text (same length); evidence quotes the answer as given.
         verdicts = [dataclasses.replace(v, evidence=Evidence(v.evidence.start, v.evidence.end,
                                                              answer[v.evidence.start:v.evidence.end]))
@@ -145,15 +156,14 @@ class Scorer:
             return self._zero(q, "The answer only repeats the question; it states none of the rubric points.")
         cands = units + [_Unit(a.start, b.end, cleaned[a.start:b.end], a.stems | b.stems)
                          for a, b in zip(units, units[1:])]
-        vectors = self.judge.passages([u.text for u in units])
-        if len(units) > 1:  # a window's vector is the normalised sum of its two sentences
-            pairs = vectors[:-1] + vectors[1:]
-            vectors = np.vstack([vectors, pairs / np.linalg.norm(pairs, axis=1, keepdims=True)])
+        texts = [u.text for u in units]
+        vectors = _with_windows(self.judge.passages(texts))
+        aux = _with_windows(self.aux.encode(texts)) @ self.index.aux_point_vectors(q).T
         sims = self.index.nearest_points(vectors, q)                       # (candidates, points)
         relevance = max(float((vectors[:len(units)] @ self.index.prompt_vector(q)).max()), float(sims.max()))
         if relevance < self.weights.off_topic:
             return self._zero(q, "The answer is off-topic: nothing in it is close to this question or its rubric.")
-        return Analysis(cands, sims, frozenset().union(*(u.stems for u in units)), relevance)
+        return Analysis(cands, sims, aux, frozenset().union(*(u.stems for u in units)), relevance)
 
     # ---------------------------------------------------------------- gates
     def _copies_prompt(self, unit: _Unit, prompt_stems: set[str]) -> bool:
@@ -176,41 +186,43 @@ class Scorer:
         return self._point_cache[q.id]
 
     def features(self, point: str, point_stems: list[str], background: float, cand: _Unit,
-                 sim: float, answer_stems: frozenset[str]) -> tuple[np.ndarray, bool]:
+                 sim: float, aux: float) -> tuple[np.ndarray, bool]:
         """The judge's inputs for one (point, answer unit) pair, in FEATURES order."""
         clause = self._matching_clause(point_stems, cand)
         about = set(point_stems)  # a negation only counts when it bears on the point's own words
         contradicts = (text.negated(point, about) != text.negated(clause, about)
                        or text.contrast(point, clause) is not None)
-        f = np.array([sim, sim - background, self._recall(point_stems, cand.stems),
-                      self._recall(point_stems, answer_stems), float(contradicts)])
+        f = np.array([sim, sim - background, aux, self._recall(point_stems, cand.stems),
+                      self._overlap(point_stems, cand.stems), float(contradicts)])
         return f, contradicts
 
     def _matching_clause(self, point_stems: list[str], cand: _Unit) -> str:
         clauses = text.clauses(text.Span(cand.start, cand.end, cand.text))
         return max(clauses, key=lambda c: self._recall(point_stems, set(text.content_stems(c.text)))).text
 
-    def _judge_point(self, point, point_stems: list[str], background: float, cands: list[_Unit],
-                     col: np.ndarray, answer_stems: frozenset[str]) -> PointVerdict:
+    def _judge_point(self, point, point_stems: list[str], background: float, found: Analysis, j: int) -> PointVerdict:
         w = self.weights
+        cands, col = found.cands, found.sims[:, j]
         order = [int(i) for i in np.argsort(-col, kind="stable")[:TOP_CANDIDATES]]
         lexical_best = max(range(len(cands)), key=lambda i: (self._recall(point_stems, cands[i].stems), -i))
         if lexical_best not in order:
             order.append(lexical_best)
-        best_p, best_i, best_neg = -1.0, order[0], False
+        best_p, best_i, contradicted = -1.0, order[0], False
         for i in order:
-            f, mismatch = self.features(point.text, point_stems, background, cands[i], float(col[i]), answer_stems)
+            f, mismatch = self.features(point.text, point_stems, background, cands[i], float(col[i]),
+                                        float(found.aux[i, j]))
             p = float(w.probability(f[None, :])[0])
             if mismatch:  # a unit that states the opposite can never cover the point
+                contradicted |= p >= w.partial  # ...though it would have, were it not for the contradiction
                 p = min(p, w.partial - w.review_margin - 0.01)
             p = round(p, 4)
             if p > best_p:
-                best_p, best_i, best_neg = p, i, mismatch
+                best_p, best_i = p, i
         status = "covered" if best_p >= w.covered else "partial" if best_p >= w.partial else "missed"
         review = min(abs(best_p - w.covered), abs(best_p - w.partial)) < w.review_margin
         c = cands[best_i]
         evidence = Evidence(c.start, c.end, c.text) if status != "missed" else None
-        note = "stated negatively or contradicted" if best_neg and status == "missed" else ""
+        note = "stated negatively or contradicted" if contradicted and status == "missed" else ""
         return PointVerdict(point.id, point.text, point.weight, status, best_p, evidence, review, note)
 
     def _result(self, q: Question, verdicts: list[PointVerdict]) -> ScoreResult:
@@ -231,6 +243,14 @@ class Scorer:
         df = Counter(s for d in docs for s in d)
         n = len(docs)
         return {s: math.log((n + 1) / (c + 1)) + 1.0 for s, c in df.items()}
+
+    def _overlap(self, point_stems: list[str], stems: frozenset[str]) -> float:
+        """IDF-weighted Dice overlap of the point's and the unit's stems: recall and precision at once."""
+        a, b = set(point_stems), set(stems)
+        if not a or not b:
+            return 0.0
+        idf = lambda s: self._idf.get(s, math.log(len(self._idf) + 1) + 1.0)  # noqa: E731
+        return 2 * sum(idf(s) for s in a & b) / (sum(idf(s) for s in a) + sum(idf(s) for s in b))
 
     def _recall(self, point_stems: list[str], stems: frozenset[str] | set[str]) -> float:
         if not point_stems:

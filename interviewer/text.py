@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -112,14 +113,27 @@ def words(text: str) -> list[str]:
     return [w.lower().strip("'-") for w in _WORD.findall(text)]
 
 
+_SIBILANT_ES = re.compile(r"(?:ss|x|z|ch|sh)es$")
+_IRREGULAR = {"bias": "bias", "biases": "bias", "axes": "axis", "analyses": "analysis", "bases": "basis",
+              "indices": "index", "matrices": "matrix", "vertices": "vertex", "data": "data"}
+
+
 def stem(word: str) -> str:
-    """A tiny suffix stripper: enough to match 'regularises'/'regularization', 'weights'/'weight'."""
+    """A tiny suffix stripper: enough to match 'regularises'/'regularization', 'weights'/'weight',
+    'moves'/'move', 'processes'/'process'."""
     w = word.lower().replace("isation", "ization").replace("ise", "ize")
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if w.endswith(("us", "is", "ss")):
+        return w
     for suffix in ("izations", "ization", "izing", "ized", "izes", "ize", "ational", "ations", "ation",
                    "ities", "ity", "ings", "ing", "ness", "ments", "ment", "ies", "ied", "ed", "es", "ly", "s"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            return w[: -len(suffix)]
-    return w
+            if suffix == "es" and not _SIBILANT_ES.search(w):
+                suffix = "s"  # 'moves' -> 'move', but 'processes' -> 'process'
+            w = w[: -len(suffix)]
+            break
+    return w[:-1] if w.endswith("e") and len(w) > 4 else w
 
 
 def content_stems(text: str) -> list[str]:
@@ -143,6 +157,7 @@ def negated(text: str, about: set[str] | None = None) -> bool:
 
 
 _VOWELS = set("aeiouy")
+_FENCED = re.compile(r"```.*?(?:```|$)", re.S)
 
 
 def looks_like_word(w: str) -> bool:
@@ -172,14 +187,18 @@ def _known(w: str, vocab: frozenset[str]) -> bool:
 
 
 def gibberish_ratio(text: str) -> float:
-    """Share of tokens that are not words, or of repeats, in [0, 1]."""
-    ws = words(text)
+    """Share of tokens that are not words, or how much one word dominates, in [0, 1].
+    Fenced code blocks are left out: code is not prose, but it is not gibberish either."""
+    ws = words(_FENCED.sub(" ", text)) or words(text)
     if not ws:
         return 1.0
     vocab = vocabulary()
-    bad = sum(not _known(w, vocab) for w in ws)
-    repetition = 1.0 - len(set(ws)) / len(ws) if len(ws) >= 8 else 0.0
-    return max(bad / len(ws), repetition)
+    bad = sum(not _known(w, vocab) for w in ws) / len(ws)
+    if len(ws) < 8:
+        return bad
+    top_share = max(Counter(ws).values()) / len(ws)  # "the the the the ..."
+    few_distinct = 1.0 - len(set(ws)) / len(ws) if len(ws) < 30 else 0.0  # short and repetitive
+    return max(bad, top_share, few_distinct)
 
 
 # Pairs of terms an answer often swaps when it is wrong but on topic ("L2 zeroes weights",
@@ -216,7 +235,7 @@ def contrast(point: str, unit: str) -> str | None:
     for w in set(pw):  # indexed names: L1/L2, k1/k2, top1/top5
         m = _INDEXED.match(w)
         if m and w not in uw:
-            rivals = [u for u in uw if (n := _INDEXED.match(u)) and n.group(1) == m.group(1) and u != w]
+            rivals = [u for u in uw if (n := _INDEXED.match(u)) and n.group(1) == m.group(1) and u not in pw]
             if rivals:
                 return f"{w} -> {rivals[0]}"
     return None

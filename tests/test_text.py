@@ -44,3 +44,17 @@ def test_gibberish_ratio():
 def test_stems_match_spelling_variants():
     assert text.stem("regularisation") == text.stem("regularization") == text.stem("regularizations")
     assert text.stem("weights") == text.stem("weight")
+
+
+def test_contrast_finds_swapped_terms_only_when_the_point_term_is_gone():
+    point = "L1 regularisation can drive some weights to exactly zero"
+    assert text.contrast(point, "L2 is the one that sets weights exactly to zero") == "l1 -> l2"
+    assert text.contrast(point, "Unlike L2, L1 sets weights to zero") is None
+    assert text.contrast("Increasing k in kNN reduces variance", "increasing k in kNN increases variance") == "reduc -> increas"
+    assert text.contrast("High variance means the model overfits", "high bias means the model overfits") == "varian -> bias"
+    assert text.contrast("Dropout is applied only during training", "dropout is applied at training time") is None
+
+
+def test_code_is_not_gibberish():
+    answer = "I keep a hash map from value to index.\n```python\nfor i, x in enumerate(a):\n    d[x] = i\n```"
+    assert text.gibberish_ratio(answer) < 0.2
