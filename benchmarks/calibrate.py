@@ -145,19 +145,24 @@ def _features_cached(name: str, qs: dict, pairs: list, weights: JudgeWeights, ow
     return out
 
 
-def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 10.0, iters: int = 50):
-    """Weighted logistic regression with soft labels, by Newton's method (deterministic)."""
-    Xb = np.hstack([X, np.ones((len(X), 1))])
+def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0, iters: int = 50):
+    """Weighted logistic regression with soft labels, by Newton's method (deterministic). Features
+    are standardised for the L2 penalty, and the coefficients returned on the raw scale."""
+    mu = np.average(X, axis=0, weights=w)
+    sd = np.sqrt(np.average((X - mu) ** 2, axis=0, weights=w))
+    sd[sd == 0] = 1.0
+    Xb = np.hstack([(X - mu) / sd, np.ones((len(X), 1))])
     beta = np.zeros(Xb.shape[1])
     for _ in range(iters):
         p = 1 / (1 + np.exp(-Xb @ beta))
         grad = Xb.T @ (w * (p - y)) + l2 * np.r_[beta[:-1], 0]
-        H = (Xb * (w * p * (1 - p))[:, None]).T @ Xb + l2 * np.eye(len(beta))
+        H = (Xb * (w * p * (1 - p))[:, None]).T @ Xb + l2 * np.diag(np.r_[np.ones(len(beta) - 1), 0])
         step = np.linalg.solve(H, grad)
         beta -= step
         if np.abs(step).max() < 1e-8:
             break
-    return beta[:-1], float(beta[-1])
+    coef = beta[:-1] / sd
+    return coef, float(beta[-1] - coef @ mu)
 
 
 def best_threshold(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
