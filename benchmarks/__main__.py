@@ -1,14 +1,17 @@
-"""Run every benchmark and print tables: `python -m benchmarks [--quick] [--no-semeval]`.
+"""Run every benchmark and print tables:
+`python -m benchmarks [--quick] [--no-semeval] [--semeval-sample N]`.
 
   - own labelled judgements (dev and test): judge vs baselines, confusion, accuracy per kind;
   - SemEval-2013 test splits (read from ../shared/eval or $SEMEVAL_DIR; skipped with a note if absent):
-    `interviewer eval` figures, scorer vs TF-IDF vs embedding cosine;
+    `interviewer eval` figures, scorer vs TF-IDF vs embedding cosine; with --semeval-sample N, a fixed
+    random sample of N answers per split (seed 0) instead of all of them;
   - speed and size.
 The full JSON goes to benchmarks/results.json.
 """
 from __future__ import annotations
 
 import json
+import random
 import sys
 import tempfile
 import time
@@ -20,14 +23,20 @@ from . import judgements, speed
 from .common import ROOT, SEMEVAL
 
 
-def semeval() -> dict:
+def semeval(sample: int | None = None) -> dict:
     out = {}
     for name in ("beetle", "scientsbank"):
-        rows = [json.loads(l) for l in (SEMEVAL / f"{name}.jsonl").read_text().splitlines()]
+        rows = [json.loads(line) for line in (SEMEVAL / f"{name}.jsonl").read_text().splitlines()]
+        by_split: dict[str, list] = {}
+        for r in rows:
+            if r["split"].startswith("test"):
+                by_split.setdefault(r["split"], []).append(r)
+        if sample:
+            rng = random.Random(0)
+            by_split = {k: rng.sample(v, min(sample, len(v))) for k, v in sorted(by_split.items())}
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=True) as tmp:
-            for r in rows:
-                if r["split"].startswith("test"):
-                    tmp.write(json.dumps(r) + "\n")
+            for r in (r for v in by_split.values() for r in v):
+                tmp.write(json.dumps(r) + "\n")
             tmp.flush()
             items = evaluate.load_dataset(tmp.name)
         out[name] = evaluate.report(items, evaluate.predict(items))
@@ -41,7 +50,8 @@ def main(argv: list[str]) -> int:
     print(judgements.format_tables(results["judgements"]))
     if "--no-semeval" not in argv and not quick:
         if (SEMEVAL / "beetle.jsonl").exists():
-            results["semeval"] = semeval()
+            sample = int(argv[argv.index("--semeval-sample") + 1]) if "--semeval-sample" in argv else None
+            results["semeval"] = semeval(sample)
             for name, r in results["semeval"].items():
                 print(evaluate.format_table(r, f"\nSemEval-2013 {name}, test splits ({r['n']} answers)"))
         else:

@@ -20,7 +20,7 @@ s t don now up down out off again further once well like get got make made use u
 way thing things lot kind sort basically actually mean means say said think know let going want need
 """.split())
 
-NEGATORS = frozenset("not no never none nothing neither nor cannot without rarely seldom hardly barely".split())
+NEGATORS = frozenset("not no never none nothing neither nor cannot without rarely seldom".split())
 NEGATOR_PAIRS = {("fail", "to"), ("fails", "to"), ("failed", "to"), ("unable", "to"), ("rather", "than"),
                  ("instead", "of")}
 NOT_NEGATING = frozenset("only just merely simply longer matter doubt".split())  # "not only", "no longer"
@@ -47,7 +47,7 @@ def clean(text: str) -> str:
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
