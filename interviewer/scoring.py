@@ -24,6 +24,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,16 @@ BACKGROUND = [
     "The report was finished on time and sent to the manager.",
     "We used a spreadsheet to keep track of the numbers.",
 ]
+
+
+# Pure text functions called for every (point, candidate) pair: memoised, as they repeat within an answer.
+@lru_cache(maxsize=8192)
+def _clause_stems(unit: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((c.text, frozenset(text.content_stems(c.text))) for c in text.clauses(text.Span(0, len(unit), unit)))
+
+
+_negated = lru_cache(maxsize=8192)(text.negated)
+_contrast = lru_cache(maxsize=8192)(text.contrast)
 
 
 def _with_windows(vectors: np.ndarray) -> np.ndarray:
@@ -189,16 +200,14 @@ class Scorer:
                  sim: float, aux: float) -> tuple[np.ndarray, bool]:
         """The judge's inputs for one (point, answer unit) pair, in FEATURES order."""
         clause = self._matching_clause(point_stems, cand)
-        about = set(point_stems)  # a negation only counts when it bears on the point's own words
-        contradicts = (text.negated(point, about) != text.negated(clause, about)
-                       or text.contrast(point, clause) is not None)
+        about = frozenset(point_stems)  # a negation only counts when it bears on the point's own words
+        contradicts = (_negated(point, about) != _negated(clause, about) or _contrast(point, clause) is not None)
         f = np.array([sim, sim - background, aux, self._recall(point_stems, cand.stems),
                       self._overlap(point_stems, cand.stems), float(contradicts)])
         return f, contradicts
 
     def _matching_clause(self, point_stems: list[str], cand: _Unit) -> str:
-        clauses = text.clauses(text.Span(cand.start, cand.end, cand.text))
-        return max(clauses, key=lambda c: self._recall(point_stems, set(text.content_stems(c.text)))).text
+        return max(_clause_stems(cand.text), key=lambda c: self._recall(point_stems, c[1]))[0]
 
     def _judge_point(self, point, point_stems: list[str], background: float, found: Analysis, j: int) -> PointVerdict:
         w = self.weights
