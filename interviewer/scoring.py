@@ -32,7 +32,7 @@ import numpy as np
 from . import config, text
 from .bank import Bank, rubric_hash
 from .index import BankIndex
-from .models import Judge, minilm_onnx
+from .models import Judge, ModelLoadError, minilm_onnx
 from .records import CREDIT, Evidence, PointVerdict, Question, ScoreResult
 
 SCORER_VERSION = "1.4.0"  # bump when features or gates change: calibration caches key on it
@@ -129,6 +129,9 @@ class Analysis:
 class Scorer:
     def __init__(self, bank: Bank, index: BankIndex, judge: Judge, weights: JudgeWeights | None = None):
         self.bank, self.index, self.judge = bank, index, judge
+        if weights is None and not WEIGHTS_FILES[judge.name].exists():
+            raise ModelLoadError(f"the judge model {judge.name!r} has no fitted head ({WEIGHTS_FILES[judge.name].name}); "
+                                 f"fit one with `INTERVIEWER_JUDGE={judge.name} make calibrate` or use the default judge")
         self.weights = weights or JudgeWeights.load(WEIGHTS_FILES[judge.name])
         self._idf = self._fit_idf(bank)
         self._background = judge.passages(BACKGROUND)
