@@ -202,15 +202,17 @@ class Scorer:
     def features(self, point: str, point_stems: list[str], background: float, cand: _Unit,
                  sim: float, aux: float) -> tuple[np.ndarray, bool]:
         """The judge's inputs for one (point, answer unit) pair, in FEATURES order."""
-        clause = self._matching_clause(point_stems, cand)
-        about = frozenset(point_stems)  # a negation only counts when it bears on the point's own words
+        clause, clause_stems = self._matching_clause(point_stems, cand)
+        # A negation counts only when it bears on words the point and the clause share: "L2 shrinks
+        # weights but rarely zeroes them" is not contradicted by "L2 shrinks weights smoothly".
+        about = frozenset(point_stems) & clause_stems
         contradicts = (_negated(point, about) != _negated(clause, about) or _contrast(point, clause) is not None)
         f = np.array([sim, sim - background, aux, self._recall(point_stems, cand.stems),
                       self._overlap(point_stems, cand.stems), float(contradicts)])
         return f, contradicts
 
-    def _matching_clause(self, point_stems: list[str], cand: _Unit) -> str:
-        return max(_clause_stems(cand.text), key=lambda c: self._recall(point_stems, c[1]))[0]
+    def _matching_clause(self, point_stems: list[str], cand: _Unit) -> tuple[str, frozenset[str]]:
+        return max(_clause_stems(cand.text), key=lambda c: self._recall(point_stems, c[1]))
 
     def _judge_point(self, point, point_stems: list[str], background: float, found: Analysis, j: int) -> PointVerdict:
         w = self.weights
