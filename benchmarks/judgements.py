@@ -9,13 +9,12 @@ MiniLM max-sentence cosine, e5 max-sentence cosine, TF-IDF cosine.
 from __future__ import annotations
 
 import hashlib
-import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 
-import numpy as np
 
 from interviewer import config, text
 from interviewer.bank import Bank
+from interviewer.evaluate import tfidf_cosines
 from interviewer.index import build_index
 from interviewer.models import judge, minilm
 from interviewer.scoring import Scorer
@@ -52,19 +51,6 @@ def _max_sentence_cos(points: list[str], answers: list[str], encode_point, encod
     return out
 
 
-def _tfidf(points: list[str], answers: list[str]) -> list[float]:
-    docs = points + answers
-    df = Counter(s for d in docs for s in set(text.content_stems(d)))
-    n = len(docs)
-
-    def vec(t):
-        tf = Counter(text.content_stems(t))
-        v = {s: c * (math.log((n + 1) / (df[s] + 1)) + 1) for s, c in tf.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {s: x / norm for s, x in v.items()}
-    return [sum(vec(a).get(s, 0) * x for s, x in vec(p).items()) for p, a in zip(points, answers)]
-
-
 def baseline_scores(rows: list[Judgement]) -> dict[str, list[float]]:
     points, answers = [j.point for j in rows], [j.answer for j in rows]
     mini = minilm()
@@ -72,7 +58,7 @@ def baseline_scores(rows: list[Judgement]) -> dict[str, list[float]]:
     return {
         "minilm_cos": _max_sentence_cos(points, answers, mini.encode, mini.encode),
         "e5_cos": _max_sentence_cos(points, answers, e5.queries, e5.passages),
-        "tfidf_cos": _tfidf(points, answers),
+        "tfidf_cos": tfidf_cosines(answers, [[p] for p in points]),
     }
 
 

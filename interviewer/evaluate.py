@@ -111,8 +111,9 @@ def eval_bank(items: list[Item]) -> tuple[Bank, dict[tuple[str, str], str]]:
 
 # ------------------------------------------------------------------ predicting
 
-def _tfidf_cosines(items: list[Item]) -> list[float]:
-    docs = [t for it in items for t in (it.answer, *it.references)]
+def tfidf_cosines(answers: list[str], references: list[list[str]]) -> list[float]:
+    """TF-IDF cosine (stemmed, IDF over all the texts given) of each answer to the closest of its references."""
+    docs = answers + [r for refs in references for r in refs]
     df = Counter(s for d in docs for s in set(text.content_stems(d)))
     n = len(docs)
 
@@ -123,9 +124,9 @@ def _tfidf_cosines(items: list[Item]) -> list[float]:
         return {s: x / norm for s, x in v.items()}
 
     out = []
-    for it in items:
-        a = vec(it.answer)
-        out.append(max(sum(a.get(s, 0.0) * x for s, x in vec(r).items()) for r in it.references))
+    for answer, refs in zip(answers, references):
+        a = vec(answer)
+        out.append(max(sum(a.get(s, 0.0) * x for s, x in vec(r).items()) for r in refs))
     return out
 
 
@@ -145,7 +146,7 @@ def predict(items: list[Item], scorer: Scorer | None = None, progress: bool = Tr
             best, best_conf = max(best, r.score / 100.0), max(best_conf, conf)
         pred.scorer.append(best)
         pred.confidence.append(best_conf)
-    pred.tfidf = _tfidf_cosines(items)
+    pred.tfidf = tfidf_cosines([it.answer for it in items], [it.references for it in items])
     model = minilm()
     answers = model.encode([it.answer for it in items])
     refs = sorted({r for it in items for r in it.references})
