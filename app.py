@@ -96,6 +96,16 @@ def _choices(engine: Engine) -> list[tuple[str, str]]:
     return [(MODULE_TITLES[m], m) for m in MODULES if engine.bank.by_module(m)]
 
 
+def answer_area(ns, prefix: str, lines: int) -> None:
+    """The ML-coding editor (hidden until a coding question) and the answer box, shared by both tabs."""
+    with gr.Column(visible=False) as ns.code_box:
+        ns.code = gr.Code(language="python", label="Your code", elem_id=f"{prefix}-code", lines=12)
+        ns.run = gr.Button("Run tests")
+        ns.tests = gr.HTML(elem_id=f"{prefix}-tests")
+    ns.answer = gr.Textbox(label="Your answer", lines=lines, elem_id=f"{prefix}-answer", interactive=False,
+                           max_length=config.MAX_ANSWER_CHARS, info="Shift+Enter submits.")
+
+
 def build_app(engine: Engine, db_path: str | Path | None = None, *, export_dir: str | Path | None = None,
               seed: int | None = None) -> gr.Blocks:
     """The whole UI over one engine and one SQLite file; `seed` fixes question picking (tests)."""
@@ -403,12 +413,7 @@ def build_app(engine: Engine, db_path: str | Path | None = None, *, export_dir: 
                 iv.clock = gr.HTML(clock_html(None), elem_id="iv-clock")
                 iv.chat = gr.Chatbot(label="Interview", elem_id="iv-chat", height=380, buttons=["copy_all"],
                                      latex_delimiters=[], feedback_options=None, allow_tags=False)
-                with gr.Column(visible=False) as iv.code_box:
-                    iv.code = gr.Code(language="python", label="Your code", elem_id="iv-code", lines=12)
-                    iv.run = gr.Button("Run tests")
-                    iv.tests = gr.HTML(elem_id="iv-tests")
-                iv.answer = gr.Textbox(label="Your answer", lines=4, elem_id="iv-answer", interactive=False,
-                                       max_length=config.MAX_ANSWER_CHARS, info="Shift+Enter submits.")
+                answer_area(iv, "iv", lines=4)
                 with gr.Row():
                     iv.submit = gr.Button("Submit answer", variant="primary", interactive=False)
                     iv.end = gr.Button("End interview", interactive=False)
@@ -434,12 +439,7 @@ def build_app(engine: Engine, db_path: str | Path | None = None, *, export_dir: 
                 pr.clock = gr.HTML(elem_id="pr-clock")
                 pr.question = gr.Markdown("Pick a module and press **Start practice**.", elem_id="pr-question",
                                           latex_delimiters=[])
-                with gr.Column(visible=False) as pr.code_box:
-                    pr.code = gr.Code(language="python", label="Your code", elem_id="pr-code", lines=12)
-                    pr.run = gr.Button("Run tests")
-                    pr.tests = gr.HTML(elem_id="pr-tests")
-                pr.answer = gr.Textbox(label="Your answer", lines=5, elem_id="pr-answer", interactive=False,
-                                       max_length=config.MAX_ANSWER_CHARS, info="Shift+Enter submits.")
+                answer_area(pr, "pr", lines=5)
                 with gr.Row():
                     pr.submit = gr.Button("Submit answer", variant="primary", interactive=False)
                     pr.show_model = gr.Button("Show model answer", interactive=False)
