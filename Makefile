@@ -1,7 +1,8 @@
 # The two set-up commands of the README:
 #   make run    install everything and start the app on http://127.0.0.1:7860
 #   make test   install everything (incl. Debian chromium and bubblewrap) and run the whole test suite
-# Other targets: make bench (grader accuracy + speed), make calibrate, make screenshots.
+# Other targets: make bench (grader accuracy + speed), make train-verifier (refit the verifier's adapter,
+# ~1 h on 2 cores; needs ../shared/eval), make calibrate (refit judge.json), make screenshots.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ PY := $(VENV)/bin/python
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: run test bench calibrate screenshots install install-test system-deps
+.PHONY: run test bench train-verifier calibrate screenshots install install-test system-deps
 
 run: install system-deps
 	$(PY) app.py
@@ -19,6 +20,9 @@ test: install-test system-deps
 
 bench: install-test
 	$(PY) -m benchmarks
+
+train-verifier: install-test
+	$(PY) -m benchmarks.train_verifier
 
 calibrate: install-test
 	$(PY) -m benchmarks.calibrate

@@ -52,6 +52,7 @@ sup.ev-num {font-size:.7em; color:#374151}
 .badge {display:inline-block; min-width:4.8em; font-weight:700; padding:0 .35em; border-radius:4px; margin-right:.35em}
 .b-covered {background:#dcfce7; color:#14532d} .b-partial {background:#fef9c3; color:#713f12}
 .b-missed {background:#fee2e2; color:#7f1d1d}
+.earned {font-size:.85em; color:#374151}
 table.tests th, table.tests td {padding:.15rem .6rem; text-align:left; border-bottom:1px solid #d1d5db}
 .t-passed {color:#166534; font-weight:700} .t-failed, .t-error, .t-timeout {color:#991b1b; font-weight:700}
 .transcript h3 {margin-top:1.2rem}

@@ -1,7 +1,7 @@
 """Self-consistency of the bank with the real scorer, and near-duplicate questions.
 
-- Every question's model answer should cover >= 80 % of its own rubric weight.
-- The model answer of an unrelated question (another module) should cover <= 20 %.
+- Every question's model answer should score >= 80 against its own rubric.
+- The model answer of an unrelated question (another module) should score <= 20.
 - Question pairs whose prompts embed above NEAR_DUPLICATE cosine must be merged or justified in
   question_bank/near_duplicates.yaml.
 Run: .venv/bin/python -m benchmarks.bank_quality   (prints the distributions)
@@ -16,7 +16,7 @@ import yaml
 
 from interviewer import config
 from interviewer.engine import Engine, load_engine
-from interviewer.records import CREDIT, MODULES
+from interviewer.records import MODULES
 
 NEAR_DUPLICATE = 0.92
 OWN_MIN, UNRELATED_MAX = 80.0, 20.0
@@ -26,14 +26,9 @@ OWN_MIN, UNRELATED_MAX = 80.0, 20.0
 class Consistency:
     question: str
     module: str
-    own: float        # % of rubric weight covered by the question's own model answer
-    unrelated: float  # % covered by the model answer of an unrelated question
+    own: float        # score (% of rubric weight earned) of the question's own model answer
+    unrelated: float  # score of the model answer of an unrelated question
     unrelated_id: str
-
-
-def weighted(result) -> float:
-    total = sum(v.weight for v in result.verdicts)
-    return 100.0 * sum(v.weight * CREDIT[v.status] for v in result.verdicts) / total
 
 
 def unrelated_question(engine: Engine, qid: str):
@@ -49,8 +44,8 @@ def self_consistency(engine: Engine) -> list[Consistency]:
     for qid in sorted(engine.bank.questions):
         q = engine.bank.get(qid)
         other = unrelated_question(engine, qid)
-        rows.append(Consistency(qid, q.module, round(weighted(engine.scorer.score(q, q.model_answer)), 1),
-                                round(weighted(engine.scorer.score(q, other.model_answer)), 1), other.id))
+        rows.append(Consistency(qid, q.module, engine.scorer.score(q, q.model_answer).score,
+                                engine.scorer.score(q, other.model_answer).score, other.id))
     return rows
 
 
@@ -71,7 +66,7 @@ def distribution(values: list[float]) -> str:
 def main() -> int:
     engine = load_engine()
     rows = self_consistency(engine)
-    print(f"Self-consistency over {len(rows)} questions (% of rubric weight covered)")
+    print(f"Self-consistency over {len(rows)} questions (score, % of rubric weight earned)")
     for module in MODULES:
         sub = [r for r in rows if r.module == module]
         if sub:

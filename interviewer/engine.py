@@ -11,8 +11,9 @@ from pathlib import Path
 
 from .bank import Bank, load_bank
 from .index import BankIndex, Progress, build_index
-from .models import judge as judge_model, minilm
+from .models import minilm
 from .scoring import Scorer
+from .verifier import verifier
 
 
 @dataclass
@@ -33,7 +34,6 @@ def load_engine(paths: list[Path] | None = None, cache_dir: Path | None = None,
     with _lock:
         if key not in _engines:
             bank = load_bank(paths)
-            judge = judge_model()
-            index = build_index(bank, judge, minilm, cache_dir=cache_dir, progress=progress)
-            _engines[key] = Engine(bank, index, Scorer(bank, index, judge))
+            index = build_index(bank, minilm, cache_dir=cache_dir, progress=progress)
+            _engines[key] = Engine(bank, index, Scorer(bank, index, verifier()))
         return _engines[key]

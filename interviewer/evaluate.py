@@ -23,9 +23,10 @@ from tqdm import tqdm
 from . import config, text
 from .bank import Bank
 from .index import build_index
-from .models import judge as judge_model, minilm
+from .models import minilm
 from .records import Question, RubricPoint
 from .scoring import Scorer
+from .verifier import verifier
 
 REQUIRED = ("question", "reference_answer", "answer", "score", "score_max")
 
@@ -133,9 +134,8 @@ def tfidf_cosines(answers: list[str], references: list[list[str]]) -> list[float
 def predict(items: list[Item], scorer: Scorer | None = None, progress: bool = True) -> Prediction:
     bank, ids = eval_bank(items)
     if scorer is None:
-        judge = judge_model()
-        index = build_index(bank, judge, minilm, cache_dir=config.data_dir() / "eval-index")
-        scorer = Scorer(bank, index, judge)
+        index = build_index(bank, minilm, cache_dir=config.data_dir() / "eval-index")
+        scorer = Scorer(bank, index, verifier())
     pred = Prediction()
     for it in tqdm(items, desc="Scoring answers", unit="answer", disable=not progress, file=sys.stderr):
         best, best_conf = 0.0, 0.0

@@ -1,12 +1,13 @@
 """FAISS indexes over the bank, cached on disk by content hash.
 
-Three indexes:
-  questions  MiniLM vectors of question prompts: similar-question search, near-duplicate checks.
-  points     judge-model (e5) query vectors of rubric points: the scorer retrieves, for each part of an
-             answer, its nearest rubric points among the question's own (an ID selector restricts the search).
-  points_aux ONNX MiniLM vectors of the same points: the judge's second opinion.
+Two indexes:
+  questions  MiniLM (sentence-transformers) vectors of question prompts: similar-question search,
+             near-duplicate checks.
+  points     wordpiece vectors of rubric points (models.Wordpieces): the scorer retrieves, for each
+             sentence of an answer, its similarity to the question's own points (an ID selector
+             restricts the search), and sends the closest few to the verifier.
 The cache folder is keyed by a hash of the embedded text and the model ids, so an unchanged bank is
-loaded from disk without loading MiniLM at all; a changed bank rebuilds with a progress bar.
+loaded from disk without loading a model at all; a changed bank rebuilds with a progress bar.
 """
 from __future__ import annotations
 
@@ -24,15 +25,15 @@ from tqdm import tqdm
 
 from . import config
 from .bank import Bank
-from .models import Judge, MiniLM, MiniLMOnnx, minilm_onnx
+from .models import MiniLM, Wordpieces, wordpieces
 from .records import Question
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "4"
 Progress = Callable[[float, str], None]  # (fraction done, description)
 
 
-def cache_key(bank: Bank, judge_id: str) -> str:
-    h = hashlib.sha256("|".join([INDEX_VERSION, bank.content_hash(), judge_id, MiniLM.id, MiniLMOnnx.id]).encode())
+def cache_key(bank: Bank) -> str:
+    h = hashlib.sha256("|".join([INDEX_VERSION, bank.content_hash(), MiniLM.id, Wordpieces.id]).encode())
     return h.hexdigest()[:20]
 
 
@@ -44,8 +45,6 @@ def _point_key(question_id: str, point_id: str) -> str:
 class BankIndex:
     questions: faiss.Index        # IndexIDMap2(IndexFlatIP), ids = position in question_ids
     points: faiss.Index           # IndexIDMap2(IndexFlatIP), ids = position in point_keys
-    points_aux: faiss.Index       # the same points embedded with ONNX MiniLM, same ids
-    prompt_vectors: np.ndarray    # judge query vectors of prompts, rows follow question_ids
     question_ids: list[str]
     point_keys: list[str]
     key: str
@@ -61,12 +60,6 @@ class BankIndex:
 
     def point_vectors(self, question: Question) -> np.ndarray:
         return np.vstack([self.points.reconstruct(int(i)) for i in self.point_ids_of(question)])
-
-    def aux_point_vectors(self, question: Question) -> np.ndarray:
-        return np.vstack([self.points_aux.reconstruct(int(i)) for i in self.point_ids_of(question)])
-
-    def prompt_vector(self, question: Question) -> np.ndarray:
-        return self.prompt_vectors[self._qpos[question.id]]
 
     def nearest_points(self, unit_vectors: np.ndarray, question: Question) -> np.ndarray:
         """Similarity of every answer unit to every rubric point of `question`, found by a FAISS
@@ -124,12 +117,12 @@ def _encode_batches(fn: Callable[[list[str]], np.ndarray], texts: list[str], des
     return np.vstack(out) if out else np.zeros((0, 384), np.float32)
 
 
-def build_index(bank: Bank, judge: Judge, minilm_factory: Callable[[], MiniLM],
-                cache_dir: Path | None = None, progress: Progress | None = None) -> BankIndex:
+def build_index(bank: Bank, minilm_factory: Callable[[], MiniLM], cache_dir: Path | None = None,
+                progress: Progress | None = None) -> BankIndex:
     """Load the index for this bank from the cache, or embed and cache it."""
     cache_dir = cache_dir or config.index_cache_dir()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    key = cache_key(bank, judge.id)
+    key = cache_key(bank)
     folder = cache_dir / key
     if (folder / "meta.json").exists():
         try:
@@ -143,22 +136,18 @@ def build_index(bank: Bank, judge: Judge, minilm_factory: Callable[[], MiniLM],
     point_texts = [p.text for q in questions for p in q.points]
     minilm = minilm_factory()
     q_vecs = _encode_batches(minilm.encode, [q.prompt for q in questions], "Embedding questions", progress)
-    p_vecs = _encode_batches(judge.queries, point_texts, "Embedding rubric points", progress)
-    aux_vecs = _encode_batches(minilm_onnx().encode, point_texts, "Embedding rubric points (MiniLM)", progress)
-    prompt_vecs = _encode_batches(judge.queries, [q.prompt for q in questions], "Embedding prompts for the judge", progress)
-    index = BankIndex(_flat(q_vecs), _flat(p_vecs), _flat(aux_vecs), prompt_vecs, question_ids, point_keys, key)
-    _save(index, cache_dir, key, judge.id)
+    p_vecs = _encode_batches(wordpieces().encode, point_texts, "Embedding rubric points", progress)
+    index = BankIndex(_flat(q_vecs), _flat(p_vecs), question_ids, point_keys, key)
+    _save(index, cache_dir, key)
     return index
 
 
-def _save(index: BankIndex, cache_dir: Path, key: str, judge_id: str) -> None:
+def _save(index: BankIndex, cache_dir: Path, key: str) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=cache_dir))
     faiss.write_index(index.questions, str(tmp / "questions.faiss"))
     faiss.write_index(index.points, str(tmp / "points.faiss"))
-    faiss.write_index(index.points_aux, str(tmp / "points_aux.faiss"))
-    np.save(tmp / "prompts_judge.npy", index.prompt_vectors)
     (tmp / "meta.json").write_text(json.dumps({"question_ids": index.question_ids, "point_keys": index.point_keys,
-                                               "judge": judge_id, "minilm": MiniLM.id, "version": INDEX_VERSION}))
+                                               "models": [MiniLM.id, Wordpieces.id], "version": INDEX_VERSION}))
     target = cache_dir / key
     try:
         tmp.rename(target)  # atomic: a reader never sees a half-written cache
@@ -169,5 +158,4 @@ def _save(index: BankIndex, cache_dir: Path, key: str, judge_id: str) -> None:
 def _load(folder: Path, key: str) -> BankIndex:
     meta = json.loads((folder / "meta.json").read_text())
     return BankIndex(faiss.read_index(str(folder / "questions.faiss")), faiss.read_index(str(folder / "points.faiss")),
-                     faiss.read_index(str(folder / "points_aux.faiss")), np.load(folder / "prompts_judge.npy"), meta["question_ids"], meta["point_keys"], key,
-                     loaded_from_cache=True)
+                     meta["question_ids"], meta["point_keys"], key, loaded_from_cache=True)

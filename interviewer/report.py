@@ -139,7 +139,8 @@ def _turn_markdown(t: Turn) -> list[str]:
     if result.get("reason"):
         lines.append(f"\n{md_text(result['reason'])}")
     for v in result.get("verdicts", []):
-        lines.append(f"- {STATUS_MARK[v['status']]} {v['status']}: {md_text(v['point_text'])}")
+        lines.append(f"- {STATUS_MARK[v['status']]} {v['status']}: {md_text(v['point_text'])} "
+                     f"(earned {_credit(v):.0%} of weight {v['weight']:g})")
         if v.get("evidence"):
             lines.append(f"  - evidence: {inline_code(v['evidence']['text'])}")
     return lines
@@ -242,6 +243,17 @@ def tests_html(report: dict | None, note: str = "") -> str:
     return f'<div class="tests-panel">{_tests_html(report)}</div>'
 
 
+def _credit(v: dict) -> float:
+    """What a stored verdict earned (records.PointVerdict.credit); transcripts saved before scorer 2.1
+    have no credit and earned their confidence."""
+    return 0.0 if v["status"] == "missed" else v.get("credit", v["confidence"])
+
+
+def _earned(v: dict) -> str:
+    return (f'<span class="earned" title="share of this point\'s weight earned, from the judge\'s confidence">'
+            f'earned {_credit(v):.0%}</span>')
+
+
 def feedback_html(answer: str, score: float | None, result: dict | None, *, test_report: dict | None = None,
                   follow_up: str | None = None, auto_submitted: bool = False,
                   changes: list[tuple[str, str, str]] | None = None, previous_score: float | None = None,
@@ -272,7 +284,7 @@ def feedback_html(answer: str, score: float | None, result: dict | None, *, test
         quote = f'<blockquote>{html.escape(ev["text"])}</blockquote>' if ev and v["status"] != "missed" else ""
         note = f' <em>({html.escape(v["note"])})</em>' if v.get("note") else ""
         parts.append(f'<li class="pt-{v["status"]}"><span class="badge b-{v["status"]}">{STATUS_LABEL[v["status"]]}</span> '
-                     f'{html.escape(v["point_text"])}{note}{quote}</li>')
+                     f'{html.escape(v["point_text"])}{note} {_earned(v)}{quote}</li>')
     parts.append("</ol>")
     if previous_score is not None or changes:
         parts.append(f"<{h}>Change since your last attempt</{h}>")

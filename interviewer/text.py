@@ -27,7 +27,7 @@ NOT_NEGATING = frozenset("only just merely simply longer matter doubt".split()) 
 NEGATION_SCOPE = 6  # words after a negator that it can negate
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'\-]*|\d+(?:\.\d+)?")
-_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9]|```)|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|vs|etc|cf|approx|resp|Dr|Mr|Ms|Fig|eq)\.$", re.I)
 _CLAUSE = re.compile(r"\s*(?:;|:|,\s*(?:but|whereas|while|although|though|however|and|so|which)\b|\bwhereas\b|\bbut\b)\s*", re.I)
 MAX_UNIT_WORDS = 40
@@ -196,9 +196,15 @@ def gibberish_ratio(text: str) -> float:
     bad = sum(not _known(w, vocab) for w in ws) / len(ws)
     if len(ws) < 8:
         return bad
-    top_share = max(Counter(ws).values()) / len(ws)  # "the the the the ..."
-    few_distinct = 1.0 - len(set(ws)) / len(ws) if len(ws) < 30 else 0.0  # short and repetitive
-    return max(bad, top_share, few_distinct)
+    # Repetition, judged on content words where there are enough ("the shorter the string, the more
+    # swings" repeats "the" and is fine), else on all words ("the the the the ...").
+    content = [w for w in ws if w not in STOPWORDS]
+    pool = content if len(content) >= 4 else ws
+    if len(ws) < 30:
+        repetition = 1.0 - len(set(pool)) / len(pool)  # short and repetitive
+    else:
+        repetition = max(Counter(pool).values()) / len(pool)  # one word dominates
+    return max(bad, repetition)
 
 
 # Pairs of terms an answer often swaps when it is wrong but on topic ("L2 zeroes weights",

@@ -6,7 +6,7 @@ import pytest
 
 from interviewer.bank import load_bank
 from interviewer.index import build_index, cache_key
-from interviewer.models import e5, minilm
+from interviewer.models import minilm, wordpieces
 from test_bank import GOOD_QUESTIONS, GOOD_RUBRICS, write_bank
 
 
@@ -19,14 +19,14 @@ def small(tmp_path_factory):
     folder = write_bank(tmp_path_factory.mktemp("bank"))
     cache = tmp_path_factory.mktemp("cache")
     bank = load_bank([folder])
-    index = build_index(bank, e5(), minilm, cache_dir=cache)
+    index = build_index(bank, minilm, cache_dir=cache)
     return folder, cache, bank, index
 
 
 def test_unchanged_bank_is_loaded_from_cache_without_embedding(small):
     _, cache, bank, first = small
     assert not first.loaded_from_cache
-    again = build_index(bank, e5(), _no_minilm, cache_dir=cache)
+    again = build_index(bank, _no_minilm, cache_dir=cache)
     assert again.loaded_from_cache and again.key == first.key
     q = bank.get("t-one")
     np.testing.assert_array_equal(again.point_vectors(q), first.point_vectors(q))
@@ -36,8 +36,8 @@ def test_changed_bank_gets_a_new_key_and_rebuilds(small, tmp_path):
     _, cache, bank, first = small
     changed = write_bank(tmp_path / "b2", rubrics=GOOD_RUBRICS.replace("More data", "Much more data"))
     bank2 = load_bank([changed])
-    assert cache_key(bank2, e5().id) != first.key
-    index2 = build_index(bank2, e5(), minilm, cache_dir=cache)
+    assert cache_key(bank2) != first.key
+    index2 = build_index(bank2, minilm, cache_dir=cache)
     assert not index2.loaded_from_cache
     assert sorted(p.name for p in cache.iterdir() if not p.name.startswith(".")) == sorted([first.key, index2.key])
 
@@ -45,16 +45,16 @@ def test_changed_bank_gets_a_new_key_and_rebuilds(small, tmp_path):
 def test_damaged_cache_is_rebuilt(small, tmp_path):
     folder, _, bank, first = small
     cache = tmp_path / "cache"
-    build_index(bank, e5(), minilm, cache_dir=cache)
+    build_index(bank, minilm, cache_dir=cache)
     (cache / first.key / "points.faiss").write_bytes(b"garbage")
-    rebuilt = build_index(bank, e5(), minilm, cache_dir=cache)
+    rebuilt = build_index(bank, minilm, cache_dir=cache)
     assert not rebuilt.loaded_from_cache and rebuilt.points.ntotal == first.points.ntotal
 
 
 def test_retrieval_is_restricted_to_the_question(small):
     _, _, bank, index = small
     q = bank.get("t-two")
-    units = e5().passages(["During training dropout zeroes random activations.", "Overfitting is memorising noise."])
+    units = wordpieces().encode(["During training dropout zeroes random activations.", "Overfitting is memorising noise."])
     sims = index.nearest_points(units, q)
     assert sims.shape == (2, len(q.points))
     assert int(np.argmax(sims[0])) == 0  # the dropout sentence is nearest to the dropout point

@@ -64,7 +64,9 @@ def test_feedback_html_escapes_the_answer_and_shows_verdicts_follow_up_and_chang
                                 changes=[("Point one.", "missed", "covered")], previous_score=0.0, auto_submitted=True)
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
     assert "Score: 50.0/100" in html and "1 covered, 0 partial, 1 missed" in html
-    assert '<li class="pt-missed"><span class="badge b-missed">Missed</span> Point two.</li>' in html
+    assert re.search(r'<li class="pt-missed"><span class="badge b-missed">Missed</span> Point two\. '
+                     r'<span class="earned"[^>]*>earned 0%</span></li>', html)
+    assert re.search(r'Point one\. <span class="earned"[^>]*>earned \d+%</span>', html)
     assert "Why &lt;two&gt;?" in html and "Missed to Covered" in html and "Score 0.0 to 50.0" in html
     assert "submitted automatically" in html
 

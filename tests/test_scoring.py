@@ -1,4 +1,4 @@
-"""The rubric judge with the real e5 model and real FAISS, on a small bank written here."""
+"""The rubric judge with the real models (MiniLM retrieval, the verifier) and real FAISS, on a small bank written here."""
 from __future__ import annotations
 
 import json
@@ -61,7 +61,7 @@ def status(result, point_id):
 def test_model_answer_covers_every_point_with_evidence(eng):
     q = eng.bank.get("reg-l1-l2")
     r = eng.scorer.score(q, q.model_answer)
-    assert r.score >= 80 and not r.reason
+    assert r.score >= 70 and not r.reason  # one compound sentence states two points; the verifier is unsure of one
     for v in r.covered:
         assert q.model_answer[v.evidence.start:v.evidence.end] == v.evidence.text
     sparse = status(r, "p2")
@@ -91,12 +91,20 @@ def test_negated_statement_is_not_covered(eng):
     ("   \n\t  ", "empty"),
     ("asdf qwer zxcv lkjh poiu mnbv", "gibberish"),
     ("Compare L1 and L2 regularisation. When would you pick each one?", "repeats the question"),
+    ("compare l1 and l2 regularisation", "repeats the question"),
+    ("Well, the. And so on.", "no content words"),
     ("My favourite holiday was a week of hiking in the mountains with my family last summer.", "off-topic"),
 ])
 def test_non_answers_get_zero_with_a_reason(eng, answer, reason):
     r = eng.scorer.score("reg-l1-l2", answer)
     assert r.score == 0 and reason in r.reason
     assert all(v.status == "missed" and v.evidence is None for v in r.verdicts)
+
+
+def test_reusing_the_question_words_is_an_answer_not_a_copy(eng):
+    r = eng.scorer.score("dropout-basics", "At inference time no units are dropped.")
+    assert not r.reason
+    assert status(r, "p2").status == "covered"
 
 
 def test_unrelated_answer_scores_low(eng):
@@ -113,15 +121,17 @@ def test_same_input_same_bytes(eng):
 def test_versions_are_recorded(eng):
     r = eng.scorer.score("reg-l1-l2", "L1 gives sparse weights.")
     assert set(r.versions) == {"scorer", "judge_model", "judge_weights", "rubric"}
-    assert "e5" in r.versions["judge_model"]
+    assert "MiniLM" in r.versions["judge_model"] and "cross-encoder" in r.versions["judge_model"]
 
 
 def test_weights_shape_the_score(eng):
     r = eng.scorer.score("reg-l1-l2", "L1 regularisation pushes some weights all the way to exactly zero, which makes the model sparse.")
     assert status(r, "p2").status == "covered" and status(r, "p2").weight == 2
-    credit = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
-    expected = 100 * sum(v.weight * credit[v.status] for v in r.verdicts) / 6
-    assert r.score == round(expected, 1) and r.score >= 100 * 2 / 6
+    full = eng.scorer.weights.full
+    for v in r.verdicts:  # a stated point earns min(1, P / full) of its weight, a missed one nothing
+        assert v.credit == (0.0 if v.status == "missed" else round(min(1.0, v.confidence / full), 4))
+    assert r.score == round(100 * sum(v.weight * v.credit for v in r.verdicts) / 6, 1)
+    assert r.score >= round(100 * 2 * status(r, "p2").credit / 6, 1) > 0
 
 
 def test_huge_answer_is_refused_with_a_message(eng):

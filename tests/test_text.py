@@ -16,6 +16,11 @@ def test_sentences_have_exact_offsets():
     assert all(answer[s.start:s.end] == s.text for s in spans)
 
 
+def test_a_code_fence_after_a_sentence_starts_a_new_unit():
+    answer = "L1 gives a sparse model. ```python\nw[abs(w) < t] = 0\n```"
+    assert [s.text for s in text.sentences(answer)] == ["L1 gives a sparse model.", "```python\nw[abs(w) < t] = 0\n```"]
+
+
 def test_long_sentences_are_cut_at_clauses():
     long = ("we start from the data and we clean it carefully, but then we train a gradient boosted tree on the "
             "cleaned features with early stopping on a validation set, whereas the baseline is a logistic "
