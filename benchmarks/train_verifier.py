@@ -14,8 +14,8 @@ Training pairs (point, piece of answer, label in [0, 1]):
     (0), so that nearly the same words with one flipped are not taken for the point.
 Never a test split; our dev judgements only measure (epoch choice is on semeval_val + own dev).
 
-Run: .venv/bin/python -m benchmarks.train_verifier [--epochs 3] [--out interviewer/verifier.npz]
-(about half an hour per epoch on 2 CPU cores; deterministic for a given seed and thread count).
+Run: .venv/bin/python -m benchmarks.train_verifier [--epochs 2] [--out interviewer/verifier.npz]
+(about 25 minutes per epoch on 2 CPU cores; deterministic for a given seed and thread count).
 """
 from __future__ import annotations
 
@@ -254,7 +254,7 @@ def validate(model: Trainable, sem_val: list[dict], dev) -> dict:
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.train_verifier")
-    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=3e-4)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--seed", type=int, default=0)
