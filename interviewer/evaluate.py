@@ -205,10 +205,10 @@ def report(items: list[Item], pred: Prediction) -> dict:
     splits = {}
     for name, idx in groups.items():
         gold = [items[i].label for i in idx]
-        splits[name] = {"n": len(idx)} | {
-            system: metrics([getattr(pred, system)[i] for i in idx], gold)
-            for system in ("scorer", "confidence", "tfidf", "embedding")}
-    return {"n": len(items), "splits": splits}
+        splits[name] = {system: metrics([getattr(pred, system)[i] for i in idx], gold)
+                        for system in ("scorer", "confidence", "tfidf", "embedding")}
+    # every value under a split is a system's metrics, so readers can iterate them; sizes live apart
+    return {"n": len(items), "split_sizes": {name: len(idx) for name, idx in groups.items()}, "splits": splits}
 
 
 def format_table(result: dict, title: str = "") -> str:
@@ -217,7 +217,8 @@ def format_table(result: dict, title: str = "") -> str:
     for split, row in result["splits"].items():
         for system in ("scorer", "confidence", "tfidf", "embedding"):
             m = row[system]
-            lines.append(f"{split if system == 'scorer' else '':<24}{row['n'] if system == 'scorer' else '':>6}  "
+            lines.append(f"{split if system == 'scorer' else '':<24}"
+                         f"{result['split_sizes'][split] if system == 'scorer' else '':>6}  "
                          f"{system:<11}{m['pearson']:>9.3f}{m['spearman']:>9.3f}{m['rmse']:>8.3f}{m['auc']:>8.3f}")
     return "\n".join(lines)
 

@@ -40,8 +40,10 @@ def test_eval_json_shape(tmp_path):
     result = json.loads(out.stdout)
     assert result["n"] == len(ROWS)
     assert set(result["splits"]) == {"all", "test-a"}
-    for system in ("scorer", "tfidf", "embedding"):
-        assert set(result["splits"]["all"][system]) == {"pearson", "spearman", "rmse", "auc"}
+    assert result["split_sizes"]["all"] == len(ROWS)
+    for split in result["splits"].values():  # every value under a split is one system's metrics
+        assert {"scorer", "tfidf", "embedding"} <= set(split)
+        assert all(set(m) == {"pearson", "spearman", "rmse", "auc"} for m in split.values())
     assert result["splits"]["all"]["scorer"]["auc"] > 0.5
 
 
