@@ -12,7 +12,6 @@ thresholds (scoring.py does).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from functools import lru_cache
@@ -102,10 +101,6 @@ class Verifier:
                 hidden = self.model(**enc).last_hidden_state.float()
                 out.append((mean_pool(hidden, enc["attention_mask"]) @ self._head_w + self._head_b).numpy())
         return np.concatenate(out).astype(np.float32)
-
-
-def adapter_hash(path: Path = ADAPTER) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
