@@ -85,13 +85,16 @@ def throughput(n_answers: int = 40) -> dict:
     return out
 
 
+# Peak RSS from VmHWM, not getrusage: Linux carries ru_maxrss across fork + exec, so a child started
+# by this (large) benchmark process would report the parent's peak instead of its own.
 _COLD = """
-import resource, sys, time
+import time
 t = time.perf_counter()
 from interviewer.engine import load_engine
 eng = load_engine()
 eng.scorer.score(next(iter(eng.bank.questions.values())), "warm up")
-print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+status = open("/proc/self/status").read()
+print(time.perf_counter() - t, int(status.split("VmHWM:")[1].split()[0]) / 1024)
 """
 
 
