@@ -35,14 +35,13 @@ from tqdm import tqdm
 
 from interviewer import config
 from interviewer.bank import Bank, load_bank
-from interviewer.evaluate import reference_question
 from interviewer.index import build_index
 from interviewer.models import minilm
 from interviewer.records import ScoreResult
 from interviewer.scoring import WEIGHTS_FILE, JudgeWeights, Scorer
 from interviewer.verifier import verifier
 
-from .common import LABEL, load_judgements, point_question, semeval_rows
+from .common import LABEL, load_judgements, point_question, reference_point_question, semeval_rows
 from .train_verifier import split_semeval
 
 
@@ -71,10 +70,7 @@ def sources(weights: JudgeWeights) -> dict[str, tuple[np.ndarray, np.ndarray, np
     _, held_out = split_semeval(semeval_rows("train"))
     sem = []
     for r in held_out:
-        qid = "sem-" + hashlib.sha1((r["question"] + r["reference_answer"]).encode()).hexdigest()[:10]
-        q = reference_question(qid, r["question"], r["reference_answer"])
-        q = q.model_copy(update={"points": [q.points[0].model_copy(update={"text": r["reference_answer"]})]})
-        sem.append((q, r["answer"], float(r["score"])))
+        sem.append((reference_point_question(r["question"], r["reference_answer"]), r["answer"], float(r["score"])))
     dev = [(point_question("dev-" + hashlib.sha1(j.point.encode()).hexdigest()[:10], j.point, j.module),
             j.answer, LABEL[j.verdict]) for j in load_judgements("dev")]
     bank = load_bank()

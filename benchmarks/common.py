@@ -3,11 +3,13 @@ judgements, and turning a single (rubric point, answer) judgement into something
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from interviewer.evaluate import reference_question
 from interviewer.records import Question, RubricPoint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,14 @@ def point_question(qid: str, point: str, module: str = "ml_breadth") -> Question
     """A one-point question for judging a labelled (point, answer) pair on its own."""
     return Question(id=qid, module=module, topic="judgement", difficulty=1, time_budget_s=60,
                     prompt=NEUTRAL_PROMPT, model_answer=point, points=[RubricPoint(id="p1", text=point)])
+
+
+def reference_point_question(prompt: str, reference: str) -> Question:
+    """A reference answer as a rubric of one point holding the whole reference (its human label is about
+    the whole reference)."""
+    qid = "ref-" + hashlib.sha1(f"{prompt}\x00{reference}".encode()).hexdigest()[:12]
+    q = reference_question(qid, prompt, reference)
+    return q.model_copy(update={"points": [q.points[0].model_copy(update={"text": reference})]})
 
 
 def semeval_rows(split_prefix: str) -> list[dict]:

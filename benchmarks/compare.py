@@ -21,7 +21,6 @@ import dataclasses
 import hashlib
 import json
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,16 +29,16 @@ import numpy as np
 
 from interviewer import config
 from interviewer.bank import Bank, load_bank
-from interviewer.evaluate import auc, load_dataset, reference_question, tfidf_cosines
+from interviewer.evaluate import auc, embedding_cosines, load_dataset, reference_question, tfidf_cosines
 from interviewer.index import build_index
 from interviewer.models import minilm
 from interviewer.records import ScoreResult
 from interviewer.scoring import JudgeWeights, Scorer
 from interviewer.verifier import ADAPTER, Verifier
 
-from .common import ROOT, SEMEVAL, load_judgements, point_question, semeval_rows
+from .common import NEUTRAL_PROMPT, ROOT, SEMEVAL, load_judgements, reference_point_question, semeval_rows
 from .judgements import baseline_scores, best_threshold, prf
-from .speed import answer_of_words
+from .speed import answer_of_words, eight_point_question, percentiles
 from .train_verifier import split_semeval
 
 SPLITS = {"beetle": ["test-unseen-answers", "test-unseen-questions"],
@@ -48,9 +47,9 @@ SPLITS = {"beetle": ["test-unseen-answers", "test-unseen-questions"],
 
 def _question(prompt: str, reference: str, split_sentences: bool):
     """A reference as a rubric: one point per sentence (as `interviewer eval` does), or one point."""
-    qid = "c-" + hashlib.sha1(f"{prompt}\x00{reference}\x00{split_sentences}".encode()).hexdigest()[:12]
-    q = reference_question(qid, prompt, reference)
-    return q if split_sentences else q.model_copy(update={"points": [q.points[0].model_copy(update={"text": reference})]})
+    if not split_sentences:
+        return reference_point_question(prompt, reference)
+    return reference_question("c-" + hashlib.sha1(f"{prompt}\x00{reference}".encode()).hexdigest()[:12], prompt, reference)
 
 
 def _scorer(questions: list, verifier: Verifier) -> Scorer:
@@ -85,7 +84,7 @@ def semeval_items(on: str, sample: int | None) -> dict[str, list]:
 
 
 def verifier_scores(verifier: Verifier, dev, test, semeval: dict) -> dict[str, list[float]]:
-    own = {j.point: _question(NEUTRAL, j.point, False) for j in dev + test}
+    own = {j.point: _question(NEUTRAL_PROMPT, j.point, False) for j in dev + test}
     refs = {(it.question, r): _question(it.question, r, True) for rows in semeval.values() for it in rows
             for r in it.references}
     scorer = _scorer(list(own.values()) + list(refs.values()), verifier)
@@ -96,13 +95,9 @@ def verifier_scores(verifier: Verifier, dev, test, semeval: dict) -> dict[str, l
     return out
 
 
-NEUTRAL = point_question("x", "x").prompt
-
-
 def latency(verifier: Verifier, runs: int = 20) -> tuple[float, float]:
     bank = load_bank()
-    q = bank.get("sd-ads-ctr-01")
-    q8 = q.model_copy(update={"points": (q.own_points + [p for p in q.points if p.source != "question"])[:8]})
+    q8 = eight_point_question(bank)
     index = build_index(bank, minilm)
     weights = dataclasses.replace(JudgeWeights.load(), verifier=verifier.meta["version"])
     scorer = Scorer(bank, index, verifier, weights)
@@ -113,8 +108,7 @@ def latency(verifier: Verifier, runs: int = 20) -> tuple[float, float]:
         t = time.perf_counter()
         scorer.score(q8, answer)
         times.append(time.perf_counter() - t)
-    times.sort()
-    return statistics.median(times) * 1000, times[int(round(0.95 * (len(times) - 1)))] * 1000
+    return percentiles(times)
 
 
 def row(name: str, scores: dict[str, list[float]], dev, test, semeval: dict, on: str, speed=None) -> dict:
@@ -161,13 +155,9 @@ def main(argv: list[str]) -> int:
     for k, v in (baseline_scores(test) if test else {k: [] for k in base}).items():
         base[k]["test"] = v
     for name, rows_ in semeval.items():
-        tf = tfidf_cosines([it.answer for it in rows_], [it.references for it in rows_])
-        base["tfidf_cos"][name] = tf
-        mini = minilm()
-        a = mini.encode([it.answer for it in rows_])
-        refs = sorted({r for it in rows_ for r in it.references})
-        rv = dict(zip(refs, mini.encode(refs)))
-        base["minilm_cos"][name] = [max(float(a[i] @ rv[r]) for r in it.references) for i, it in enumerate(rows_)]
+        answers, references = [it.answer for it in rows_], [it.references for it in rows_]
+        base["tfidf_cos"][name] = tfidf_cosines(answers, references)
+        base["minilm_cos"][name] = embedding_cosines(answers, references)
     for k in ("tfidf_cos", "minilm_cos"):
         rows.append(row(k, base[k], dev, test, semeval, args.on))
     for path in args.adapters or [ADAPTER]:

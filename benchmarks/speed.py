@@ -39,17 +39,22 @@ def answer_of_words(q: Question, n_words: int = 150) -> str:
     return " ".join(words[:n_words])
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
+def eight_point_question(bank: Bank) -> Question:
+    """The question with the most points (own first; ties: first id), cut to 8 points."""
+    q = max(sorted(bank.questions.values(), key=lambda q: q.id),
+            key=lambda q: (min(len(q.points), 8), min(len(q.own_points), 8)))
+    return q.model_copy(update={"points": (q.own_points + [p for p in q.points if p.source != "question"])[:8]})
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95 of durations in seconds, in milliseconds."""
     s = sorted(samples)
     return statistics.median(s) * 1000, s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))] * 1000
 
 
 def latency(runs: int = 60) -> dict:
     eng = load_engine()
-    # the question with the most points (own first; ties: first id), cut to 8 points
-    q = max(sorted(eng.bank.questions.values(), key=lambda q: q.id),
-            key=lambda q: (min(len(q.points), 8), min(len(q.own_points), 8)))
-    q8 = q.model_copy(update={"points": (q.own_points + [p for p in q.points if p.source != "question"])[:8]})
+    q8 = eight_point_question(eng.bank)
     answer = answer_of_words(q8)
     mini = minilm()
     point_vecs = mini.encode([p.text for p in q8.points])
@@ -64,8 +69,8 @@ def latency(runs: int = 60) -> dict:
         t = time.perf_counter()
         _ = mini.encode([answer]) @ point_vecs.T
         base_t.append(time.perf_counter() - t)
-    s50, s95 = _percentiles(scorer_t)
-    b50, b95 = _percentiles(base_t)
+    s50, s95 = percentiles(scorer_t)
+    b50, b95 = percentiles(base_t)
     return {"question": q8.id, "points": len(q8.points), "words": len(answer.split()), "runs": runs,
             "scorer_p50_ms": round(s50, 1), "scorer_p95_ms": round(s95, 1),
             "baseline_p50_ms": round(b50, 1), "baseline_p95_ms": round(b95, 1),

@@ -131,6 +131,15 @@ def tfidf_cosines(answers: list[str], references: list[list[str]]) -> list[float
     return out
 
 
+def embedding_cosines(answers: list[str], references: list[list[str]]) -> list[float]:
+    """MiniLM cosine of each whole answer to the closest of its references."""
+    model = minilm()
+    vecs = model.encode(answers)
+    refs = sorted({r for rs in references for r in rs})
+    ref_vecs = dict(zip(refs, model.encode(refs)))
+    return [max(float(vecs[i] @ ref_vecs[r]) for r in rs) for i, rs in enumerate(references)]
+
+
 def predict(items: list[Item], scorer: Scorer | None = None, progress: bool = True) -> Prediction:
     bank, ids = eval_bank(items)
     if scorer is None:
@@ -147,11 +156,7 @@ def predict(items: list[Item], scorer: Scorer | None = None, progress: bool = Tr
         pred.scorer.append(best)
         pred.confidence.append(best_conf)
     pred.tfidf = tfidf_cosines([it.answer for it in items], [it.references for it in items])
-    model = minilm()
-    answers = model.encode([it.answer for it in items])
-    refs = sorted({r for it in items for r in it.references})
-    ref_vecs = dict(zip(refs, model.encode(refs)))
-    pred.embedding = [max(float(answers[i] @ ref_vecs[r]) for r in it.references) for i, it in enumerate(items)]
+    pred.embedding = embedding_cosines([it.answer for it in items], [it.references for it in items])
     return pred
 
 
