@@ -8,13 +8,16 @@ thresholds, on data the verifier never saw:
   - our labelled dev judgements (benchmarks/data/judgements_dev.jsonl);
   - the shipped bank's model answers against their own question (for the off-topic note only).
 P(stated) = sigmoid(scale * logit + bias), a weighted logistic fit with each source weighing the same.
-covered = the P that maximises covered-vs-not F1 on our dev judgements (the product's domain);
-partial = the P that best separates "at least partly stated" from missed on the same judgements;
-both raised, if needed, to an off-topic floor: the 90th percentile of P when a bank question's first
+covered = the P that maximises covered-vs-not F1 on our dev judgements (the product's domain),
+raised if needed above an off-topic floor: the 90th percentile of P when a bank question's first
 point meets the model answer of another topic of the same module (nine in ten such answers must
-not earn the point; our dev judgements hold too few off-topic answers to see this).
+not be called covered; our dev judgements hold too few off-topic answers to see this).
+partial = the 75th percentile of P for those off-topic answers: three in four answers to another
+question earn nothing on a point. Above it a partial point earns a share rising in a straight line,
+(P - partial) / (full - partial), which ranks answers better than credit that jumps from 0 at a
+threshold (benchmarks/RESULTS.md); a covered point earns min(1, P / full).
 full = the median P of the bank's model answers for their own first point: from there a stated point
-earns its whole weight (below it, weight x P / full).
+earns its whole weight.
 Off-topic note (explains a 0, never changes a verdict): just under the 1st percentile of relevance
 among our own answers that state their point (dev judgements and the bank's model answers).
 Never a test split.
@@ -38,7 +41,8 @@ from interviewer.bank import Bank, load_bank
 from interviewer.index import build_index
 from interviewer.models import minilm
 from interviewer.records import ScoreResult
-from interviewer.scoring import WEIGHTS_FILE, JudgeWeights, Scorer
+from interviewer.evaluate import metrics
+from interviewer.scoring import WEIGHTS_FILE, JudgeWeights, Scorer, credit_for
 from interviewer.verifier import verifier
 
 from .common import LABEL, load_judgements, point_question, reference_point_question, semeval_rows
@@ -119,11 +123,39 @@ def best_threshold(p: np.ndarray, positive: np.ndarray, lo: float = 0.05, hi: fl
     return best
 
 
-OFF_TOPIC_QUANTILE = 0.9
+OFF_TOPIC_QUANTILE = 0.9  # covered: nine in ten answers to another topic must not be called covered
+PARTIAL_QUANTILE = 0.75   # partial: three in four of them earn nothing
 
 
 def _f1(pred: np.ndarray, positive: np.ndarray) -> float:
     return 2 * float((pred & positive).sum()) / max(float(pred.sum() + positive.sum()), 1.0)
+
+
+def credit_schemes(data: dict, w: JudgeWeights, floor: float) -> str:
+    """How each way of turning P into credit ranks the held-out SemEval answers (one point each), and
+    what it gives the bank's model answers and answers to another topic: the shipped rule against P
+    itself, the scorer 2.1 rule (min(1, P / full) from the floor up, else 0) and the ramp started lower."""
+    def ramp_from(start: float):
+        def rule(p: np.ndarray) -> np.ndarray:
+            return np.array([credit_for(x, "covered" if x >= w.covered else "partial" if x >= start else "missed",
+                                        dataclasses.replace(w, partial=start)) for x in p])
+        return rule
+
+    off_median = round(float(np.median(w.probability(data["off_topic_answers"][0]))), 2)
+    schemes = {"P itself (no thresholds)": lambda p: p,
+               f"scorer 2.1: min(1, P / full) if P >= {floor}, else 0":
+                   lambda p: np.where(p >= floor, np.minimum(1, p / w.full), 0),
+               f"partial ramp from {off_median} (off-topic median)": ramp_from(off_median),
+               f"shipped: partial ramp from {w.partial}": ramp_from(w.partial)}
+    z, y, _ = data["semeval_val"]
+    lines = [f"{'credit rule':<52}{'SemEval held-out AUC':>21}{'pearson':>9}{'own answers':>12}{'off-topic':>10}"]
+    for name, rule in schemes.items():
+        m = metrics(list(rule(w.probability(z))), list(y))
+        own, off = (float(np.mean(rule(w.probability(data[k][0])))) for k in ("bank_answers", "off_topic_answers"))
+        lines.append(f"{name:<52}{m['auc']:>21.3f}{m['pearson']:>9.3f}{own:>12.2f}{off:>10.2f}")
+    lines.append("(own answers / off-topic: mean credit the bank's model answers earn on their own first point, "
+                 "and answers to another topic of the same module earn on it)")
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -140,11 +172,11 @@ def main() -> int:
     probe = dataclasses.replace(current, scale=scale, bias=bias)
     zd, yd, _ = data["own_dev"]
     pd = probe.probability(zd)
-    floor = round(float(np.quantile(probe.probability(data["off_topic_answers"][0]), OFF_TOPIC_QUANTILE)), 2)
+    p_off = probe.probability(data["off_topic_answers"][0])
+    floor = round(float(np.quantile(p_off, OFF_TOPIC_QUANTILE)), 2)
     covered_f1, _ = best_threshold(pd, yd == 1)
     covered = round(max(covered_f1, floor + 0.05), 2)
-    partial_f1, _ = best_threshold(pd, yd >= 0.5, hi=covered - 0.05)
-    partial = max(partial_f1, floor)
+    partial = round(min(float(np.quantile(p_off, PARTIAL_QUANTILE)), covered - 0.05), 2)
     f1 = _f1(pd >= covered, yd == 1)
     f1_partial = _f1(pd >= partial, yd >= 0.5)
     full = round(float(np.median(probe.probability(data["bank_answers"][0]))), 2)
@@ -155,9 +187,10 @@ def main() -> int:
         "version": version,
         "verifier": v.meta["version"],
         "fitted_on": "SemEval-2013 train questions held out from the verifier + benchmarks/data/judgements_dev.jsonl "
-                     f"({', '.join(f'{k}: {len(d[1])}' for k, d in data.items())}); thresholds best on dev F1 "
-                     f"(covered {covered_f1}, partial {partial_f1}) raised to the off-topic floor {floor}; "
-                     f"dev covered-vs-not F1 {f1:.3f}, stated-at-least-partly F1 {f1_partial:.3f}",
+                     f"({', '.join(f'{k}: {len(d[1])}' for k, d in data.items())}); covered: best on dev F1 "
+                     f"({covered_f1}) raised above the off-topic floor {floor}; partial (credit starts): "
+                     f"75th percentile of P of off-topic answers; dev covered-vs-not F1 {f1:.3f}, "
+                     f"stated-at-least-partly F1 {f1_partial:.3f}",
         "scale": round(scale, 5),
         "bias": round(bias, 5),
         "covered": covered,
@@ -170,6 +203,8 @@ def main() -> int:
     }
     WEIGHTS_FILE.write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(out, indent=2))
+    fitted = JudgeWeights(**{f.name: out[f.name] for f in dataclasses.fields(JudgeWeights)})
+    print(credit_schemes(data, fitted, floor), file=sys.stderr)
     print(f"calibrated in {time.time() - t0:.0f}s -> {WEIGHTS_FILE}", file=sys.stderr)
     return 0
 

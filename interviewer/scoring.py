@@ -14,10 +14,16 @@ How one answer is judged:
    one did not clearly cover the point: the verifier is most of the time an answer takes.
 5. P >= covered threshold -> covered, >= partial threshold -> partial, else missed; points within a
    margin of a threshold are flagged for review. Each point earns its weight times its credit:
-   min(1, P / full) for a covered or partial point, where `full` is the P the judge typically gives
-   our own model answers (so a point stated as plainly as the model answer states it earns all of
-   its weight), and nothing for a missed one. The score is the share of weight earned, 0..100. (Credit that follows P tracks human grades better than fixed 1 / 0.5 / 0 steps:
-   benchmarks/RESULTS.md.) An answer with every point missed and nothing in it close to the question
+   min(1, P / full) for a covered point, where `full` is the P the judge typically gives our own
+   model answers (a point stated as plainly as the model answer states it earns all of its weight);
+   for a partial point a share that grows in a straight line from nothing at the partial threshold,
+   (P - partial) / (full - partial); nothing for a missed one. The partial threshold sits where three
+   in four answers to another question of the same module earn nothing. The score is the share of
+   weight earned, 0..100. (Credit that follows P tracks human grades better than fixed 1 / 0.5 / 0
+   steps, and a partial band with growing credit better than a jump from 0: benchmarks/RESULTS.md.)
+   In the partial band, where the verifier is unsure, a sentence that negates the point or swaps one
+   of its key terms for the opposite (text.negated / text.contrast) leaves the point missed.
+   An answer with every point missed and nothing in it close to the question
    or its rubric is reported as off-topic; that only explains the 0, it never changes a verdict.
 Everything is deterministic: same bank, models, weights and answer -> the same bytes.
 """
@@ -41,7 +47,7 @@ from .models import ModelLoadError, wordpieces
 from .records import Evidence, PointVerdict, Question, ScoreResult
 from .verifier import Verifier
 
-SCORER_VERSION = "2.1.0"  # bump when candidates, gates or credit change
+SCORER_VERSION = "2.2.0"  # bump when candidates, gates or credit change
 WEIGHTS_FILE = Path(__file__).with_name("judge.json")
 OFF_TOPIC = "The answer is off-topic: nothing in it is close to this question or its rubric."
 TOP_CANDIDATES = 2  # units per point the verifier may read, most similar first
@@ -191,11 +197,15 @@ class Scorer:
         status = "covered" if p >= w.covered else "partial" if p >= w.partial else "missed"
         review = min(abs(p - w.covered), abs(p - w.partial)) < w.review_margin
         c = found.cands[best_i]
-        evidence = Evidence(c.start, c.end, c.text) if status != "missed" else None
         note = ""
-        if status == "missed" and any(self._contradicts(point.text, found.cands[i]) for i in logits):
+        # In the partial band the verifier is unsure; there a sentence that negates the point or swaps one
+        # of its terms for the opposite ("L2 shrinks weights" for a point about L1) does not earn it.
+        if status == "partial" and (self._contradicts(point.text, c) or _contrast(point.text, c.text)):
+            status, note = "missed", "stated negatively or contradicted"
+        evidence = Evidence(c.start, c.end, c.text) if status != "missed" else None
+        if status == "missed" and not note and any(self._contradicts(point.text, found.cands[i]) for i in logits):
             note = "stated negatively or contradicted"
-        credit = 0.0 if status == "missed" else round(min(1.0, p / w.full), 4)
+        credit = credit_for(p, status, w)
         return PointVerdict(point.id, point.text, point.weight, status, p, evidence, review, note, credit)
 
     def _contradicts(self, point: str, cand: _Unit) -> bool:
@@ -234,6 +244,17 @@ class Scorer:
         default = math.log(len(self._idf) + 1) + 1.0
         total = sum(self._idf.get(s, default) for s in point_stems)
         return sum(self._idf.get(s, default) for s in point_stems if s in stems) / total
+
+
+def credit_for(p: float, status: str, w: JudgeWeights) -> float:
+    """Share of a point's weight earned at P(stated) = p: min(1, p / full) when covered; when partial, a
+    share rising in a straight line from 0 at the partial threshold (below a covered point's); 0 when
+    missed."""
+    if status == "covered":
+        return round(min(1.0, p / w.full), 4)
+    if status == "partial":
+        return round(max(0.0, (p - w.partial) / (w.full - w.partial)), 4)
+    return 0.0
 
 
 @lru_cache(maxsize=8192)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -127,9 +128,11 @@ def test_versions_are_recorded(eng):
 def test_weights_shape_the_score(eng):
     r = eng.scorer.score("reg-l1-l2", "L1 regularisation pushes some weights all the way to exactly zero, which makes the model sparse.")
     assert status(r, "p2").status == "covered" and status(r, "p2").weight == 2
-    full = eng.scorer.weights.full
-    for v in r.verdicts:  # a stated point earns min(1, P / full) of its weight, a missed one nothing
-        assert v.credit == (0.0 if v.status == "missed" else round(min(1.0, v.confidence / full), 4))
+    w = eng.scorer.weights
+    for v in r.verdicts:  # covered: min(1, P / full); partial: a share growing from 0 at the threshold; missed: 0
+        expected = {"covered": min(1.0, v.confidence / w.full),
+                    "partial": (v.confidence - w.partial) / (w.full - w.partial), "missed": 0.0}[v.status]
+        assert v.credit == round(expected, 4)
     assert r.score == round(100 * sum(v.weight * v.credit for v in r.verdicts) / 6, 1)
     assert r.score >= round(100 * 2 * status(r, "p2").credit / 6, 1) > 0
 
@@ -151,3 +154,21 @@ def test_odd_input_gets_a_verdict_not_a_crash(eng, answer):
     for v in r.verdicts:
         if v.evidence:
             assert answer[v.evidence.start:v.evidence.end] == v.evidence.text
+
+
+def test_a_negated_or_swapped_sentence_in_the_partial_band_earns_nothing(eng):
+    """Where the verifier is unsure (P in the partial band) the lexical checks decide: a sentence that
+    swaps the point's key term (L1 -> L2) or negates it is missed with a note; a plain one stays partial."""
+    w = eng.scorer.weights
+    q = eng.bank.get("reg-l1-l2")
+    point = q.points[1]  # "L1 can drive some weights to exactly zero, producing a sparse model."
+    unsure = (math.log(w.partial / (1 - w.partial)) + 0.02 - w.bias) / w.scale  # P just above the threshold
+    cases = {"L2 can drive some weights to exactly zero, producing a sparse model.": "missed",
+             "L1 does not drive weights to exactly zero or produce a sparse model.": "missed",
+             "L1 can push a few of the weights all the way to zero.": "partial"}
+    for answer, expected in cases.items():
+        v = eng.scorer._verdict(point, eng.scorer.analyse(q, answer), {0: unsure})
+        assert w.partial <= v.confidence < w.covered
+        assert v.status == expected, answer
+        assert (v.note == "stated negatively or contradicted") == (expected == "missed")
+        assert (v.credit > 0) == (expected == "partial") and (v.evidence is None) == (expected == "missed")
