@@ -68,20 +68,26 @@ def load_dataset(path: str | Path, limit: int | None = None) -> list[Item]:
             row = json.loads(line)
         except json.JSONDecodeError as e:
             raise DatasetError(f"{path}:{n}: not valid JSON ({e.msg})") from None
+        if not isinstance(row, dict):
+            raise DatasetError(f"{path}:{n}: not a JSON object")
         missing = [k for k in REQUIRED if k not in row]
         if missing:
             raise DatasetError(f"{path}:{n}: missing field(s) {', '.join(missing)}")
         try:
             label = float(row["score"]) / float(row["score_max"])
         except (TypeError, ValueError, ZeroDivisionError):
-            raise DatasetError(f"{path}:{n}: score and score_max must be numbers, score_max non-zero") from None
+            label = math.nan
+        if not math.isfinite(label):
+            raise DatasetError(f"{path}:{n}: score and score_max must be finite numbers, score_max non-zero")
         refs = [str(row["reference_answer"])]
         for r in row.get("reference_answers") or []:
             t = r.get("text") if isinstance(r, dict) else r
             if t and str(t) not in refs:
                 refs.append(str(t))
-        items.append(Item(str(row["question"]), [r for r in refs if r.strip()], str(row["answer"]),
-                          label, str(row.get("split") or "all")))
+        refs = [r for r in refs if r.strip()]
+        if not refs:
+            raise DatasetError(f"{path}:{n}: reference_answer is empty (and no reference_answers)")
+        items.append(Item(str(row["question"]), refs, str(row["answer"]), label, str(row.get("split") or "all")))
         if limit and len(items) >= limit:
             break
     if not items:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
-from interviewer.evaluate import auc, metrics
+from interviewer.evaluate import DatasetError, auc, load_dataset, metrics
 from support import run_cli
 
 ROWS = [
@@ -66,3 +67,27 @@ def test_metric_functions():
     assert auc(np.array([0.5, 0.5]), np.array([False, True])) == 0.5
     m = metrics([0.0, 0.5, 1.0], [0.0, 0.5, 1.0])
     assert m["pearson"] == 1.0 and m["spearman"] == 1.0 and m["rmse"] == 0.0 and m["auc"] == 1.0
+
+
+@pytest.mark.parametrize("line, message", [
+    ('[1, 2]', "not a JSON object"),
+    ('{"question": "q", "reference_answer": " ", "answer": "a", "score": 1, "score_max": 5}', "reference_answer is empty"),
+    ('{"question": "q", "reference_answer": "r.", "answer": "a", "score": "NaN", "score_max": 5}', "finite numbers"),
+    ('{"question": "q", "reference_answer": "r.", "answer": "a", "score": 1, "score_max": 0}', "finite numbers"),
+    ('{"question": "q", "reference_answer": "r.", "answer": "a", "score": "four", "score_max": 5}', "finite numbers"),
+])
+def test_dataset_rows_that_cannot_be_scored_are_named(tmp_path, line, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(line + "\n")
+    with pytest.raises(DatasetError, match=message) as e:
+        load_dataset(path)
+    assert str(e.value).startswith(f"{path}:1: ")
+
+
+def test_dataset_reads_string_numbers_and_plain_reference_lists(tmp_path):
+    path = tmp_path / "ok.jsonl"
+    path.write_text(json.dumps({"question": "q", "reference_answer": "A stack is last in, first out.", "answer": "LIFO",
+                                "score": "4.5", "score_max": "5", "reference_answers": ["A LIFO container.", {"text": ""}]}) + "\n")
+    [item] = load_dataset(path)
+    assert item.label == 0.9 and item.references == ["A stack is last in, first out.", "A LIFO container."]
+    assert item.split == "all"
