@@ -28,7 +28,7 @@ from .bank import Bank
 from .models import MiniLM, Wordpieces, wordpieces
 from .records import Question
 
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"  # bump when what a vector is made of changes (5: "same" is a content word)
 Progress = Callable[[float, str], None]  # (fraction done, description)
 
 

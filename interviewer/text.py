@@ -15,7 +15,7 @@ STOPWORDS = frozenset("""
 a an the and or but if then so of to in on at by for with from as is are was were be been being it its this that
 these those there here we you they he she i me my our your their them us his her do does did doing have has had
 having will would can could should may might must shall into over under about than also just very really quite
-which who whom whose what when where why how all any both each few more most other some such only own same too
+which who whom whose what when where why how all any both each few more most other some such only own too
 s t don now up down out off again further once well like get got make made use used using one two first second
 way thing things lot kind sort basically actually mean means say said think know let going want need
 """.split())
@@ -136,8 +136,14 @@ def stem(word: str) -> str:
     return w[:-1] if w.endswith("e") and len(w) > 4 else w
 
 
+_BIG_O = re.compile(r"(?<![A-Za-z])[O\u0398\u03a9]\s*\(([^()]{1,24})\)", re.I)  # O(n^2), Θ(n log n)
+
+
 def content_stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
+    """Stems of the words that carry meaning, plus any big-O term whole ("o(n^2)"), which says a lot in
+    few letters."""
+    stems = [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
+    return stems + ["o(" + re.sub(r"\s+", "", inner.lower()) + ")" for inner in _BIG_O.findall(text)]
 
 
 def negated(text: str, about: set[str] | None = None) -> bool:
@@ -158,6 +164,7 @@ def negated(text: str, about: set[str] | None = None) -> bool:
 
 _VOWELS = set("aeiouy")
 _FENCED = re.compile(r"```.*?(?:```|$)", re.S)
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}s?\b")
 
 
 def looks_like_word(w: str) -> bool:
@@ -193,7 +200,8 @@ def gibberish_ratio(text: str) -> float:
     if not ws:
         return 1.0
     vocab = vocabulary()
-    bad = sum(not _known(w, vocab) for w in ws) / len(ws)
+    acronyms = {a.lower() for a in _ACRONYM.findall(text)}  # LIFO, BST, DFS: written in capitals, not mashed
+    bad = sum(not (_known(w, vocab) or w in acronyms) for w in ws) / len(ws)
     if len(ws) < 8:
         return bad
     # Repetition, judged on content words where there are enough ("the shorter the string, the more
@@ -201,7 +209,9 @@ def gibberish_ratio(text: str) -> float:
     content = [w for w in ws if w not in STOPWORDS]
     pool = content if len(content) >= 4 else ws
     if len(ws) < 30:
-        repetition = 1.0 - len(set(pool)) / len(pool)  # short and repetitive
+        # short and repetitive: few distinct words, among the content words and among all of them (a
+        # true sentence can repeat its few content words: "scratch the penny ... the penny could scratch")
+        repetition = min(1.0 - len(set(pool)) / len(pool), 1.0 - len(set(ws)) / len(ws))
     else:
         repetition = max(Counter(pool).values()) / len(pool)  # one word dominates
     return max(bad, repetition)

@@ -44,6 +44,12 @@ def test_gibberish_ratio():
     assert text.gibberish_ratio("the the the the the the the the the") > 0.5
     assert text.gibberish_ratio("L1 regularisation pushes many coefficients to exactly zero.") < 0.2
     assert text.gibberish_ratio("kNN with k=1 overfits; pick k by cross-validation and use ReLU") < 0.5
+    assert text.gibberish_ratio("LIFO") == 0 and text.gibberish_ratio("A BST, walked by DFS") == 0  # acronyms
+    assert text.gibberish_ratio("lifo") == 1  # the same letters in lower case read as key-mashing
+    # a terse true sentence may repeat its few content words; word salad repeats them and little else
+    assert text.gibberish_ratio("You can scratch the copper with the paperclip, so the copper is softer, and if "
+                                "the copper could scratch the paperclip, it would be softer.") < 0.5
+    assert text.gibberish_ratio("um um um um yeah yeah so so so the the the") > 0.5
 
 
 def test_stems_match_spelling_variants():
@@ -63,3 +69,11 @@ def test_contrast_finds_swapped_terms_only_when_the_point_term_is_gone():
 def test_code_is_not_gibberish():
     answer = "I keep a hash map from value to index.\n```python\nfor i, x in enumerate(a):\n    d[x] = i\n```"
     assert text.gibberish_ratio(answer) < 0.2
+
+
+def test_short_answers_that_state_something_have_content():
+    # "same" carries the claim ("the two currents are the same"); acronyms are words
+    assert text.content_stems("They are the same.")
+    assert text.content_stems("LIFO")
+    assert "o(n^2)" in text.content_stems("O(n^2)") and "o(nlogn)" in text.content_stems("It is O(n log n).")
+    assert text.content_stems("also (x) to (y)") == []  # no big-O inside a word
