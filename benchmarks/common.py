@@ -48,7 +48,7 @@ def reference_point_question(prompt: str, reference: str) -> Question:
     the whole reference)."""
     qid = "ref-" + hashlib.sha1(f"{prompt}\x00{reference}".encode()).hexdigest()[:12]
     q = reference_question(qid, prompt, reference)
-    return q.model_copy(update={"points": [q.points[0].model_copy(update={"text": reference})]})
+    return q.model_copy(update={"points": [q.points[0].model_copy(update={"text": reference, "weight": 1.0})]})
 
 
 def semeval_rows(split_prefix: str) -> list[dict]:

@@ -46,7 +46,7 @@ SPLITS = {"beetle": ["test-unseen-answers", "test-unseen-questions"],
 
 
 def _question(prompt: str, reference: str, split_sentences: bool):
-    """A reference as a rubric: one point per sentence (as `interviewer eval` does), or one point."""
+    """A reference as a rubric: a point per sentence and per clause (as `interviewer eval` does), or one point."""
     if not split_sentences:
         return reference_point_question(prompt, reference)
     return reference_question("c-" + hashlib.sha1(f"{prompt}\x00{reference}".encode()).hexdigest()[:12], prompt, reference)

@@ -1,0 +1,62 @@
+"""How `interviewer eval` should turn a reference answer into rubric points, measured.
+
+Three constructions, each scored by the product's own scorer (`interviewer eval`'s pipeline) on the
+SemEval-2013 `train` questions held out from the verifier (read from ../shared/eval; never a test
+split): one point holding the whole reference; one point per sentence (scorer 2.1); a point per
+sentence plus a point per clause, each set holding half the weight (shipped:
+interviewer.evaluate.reference_question). Prints ROC AUC and Pearson r per dataset.
+
+Run: .venv/bin/python -m benchmarks.reference_rubric   (about 3 minutes on 2 cores)
+"""
+from __future__ import annotations
+
+import sys
+
+from interviewer import evaluate
+from interviewer.records import Question, RubricPoint
+
+from .common import semeval_rows
+from .train_verifier import split_semeval
+
+
+def whole_reference(qid: str, prompt: str, reference: str) -> Question:
+    q = evaluate.reference_question(qid, prompt, reference)
+    return q.model_copy(update={"points": [RubricPoint(id="r1", text=reference.strip())]})
+
+
+def sentences_only(qid: str, prompt: str, reference: str) -> Question:
+    q = evaluate.reference_question(qid, prompt, reference)
+    return q.model_copy(update={"points": [p for p in q.points if p.id.startswith("r")]})
+
+
+CONSTRUCTIONS: dict[str, evaluate.Rubric] = {
+    "whole reference, one point": whole_reference,
+    "a point per sentence (2.1)": sentences_only,
+    "sentences + clauses (shipped)": evaluate.reference_question,
+}
+
+
+def held_out_items() -> list[evaluate.Item]:
+    _, rows = split_semeval(semeval_rows("train"))
+    items = []
+    for r in rows:
+        refs = [r["reference_answer"]] + [x["text"] for x in r.get("reference_answers") or []
+                                          if x["text"] and x["text"] != r["reference_answer"]]
+        items.append(evaluate.Item(r["question"], refs, r["answer"], float(r["score"]) / float(r["score_max"]),
+                                   r["dataset"]))
+    return items
+
+
+def main() -> int:
+    items = held_out_items()
+    print(f"{'rubric from the reference':<32}{'dataset':<14}{'n':>6}{'AUC':>8}{'pearson':>9}")
+    for name, rubric in CONSTRUCTIONS.items():
+        result = evaluate.report(items, evaluate.predict(items, rubric=rubric, progress=False))
+        for split in ("beetle", "scientsbank"):
+            m = result["splits"][split]["scorer"]
+            print(f"{name:<32}{split:<14}{result['split_sizes'][split]:>6}{m['auc']:>8.3f}{m['pearson']:>9.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
