@@ -136,9 +136,10 @@ def credit_schemes(data: dict, w: JudgeWeights, floor: float) -> str:
     what it gives the bank's model answers and answers to another topic: the shipped rule against P
     itself, the scorer 2.1 rule (min(1, P / full) from the floor up, else 0) and the ramp started lower."""
     def ramp_from(start: float):
+        ramp = dataclasses.replace(w, partial=start)
+
         def rule(p: np.ndarray) -> np.ndarray:
-            return np.array([credit_for(x, "covered" if x >= w.covered else "partial" if x >= start else "missed",
-                                        dataclasses.replace(w, partial=start)) for x in p])
+            return np.array([credit_for(x, ramp.status(x), ramp) for x in p])
         return rule
 
     off_median = round(float(np.median(w.probability(data["off_topic_answers"][0]))), 2)

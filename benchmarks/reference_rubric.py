@@ -10,18 +10,18 @@ Run: .venv/bin/python -m benchmarks.reference_rubric   (about 3 minutes on 2 cor
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 from interviewer import evaluate
-from interviewer.records import Question, RubricPoint
+from interviewer.records import Question
 
-from .common import semeval_rows
-from .train_verifier import split_semeval
+from .common import reference_point_question
+from .compare import semeval_items
 
 
 def whole_reference(qid: str, prompt: str, reference: str) -> Question:
-    q = evaluate.reference_question(qid, prompt, reference)
-    return q.model_copy(update={"points": [RubricPoint(id="r1", text=reference.strip())]})
+    return reference_point_question(prompt, reference).model_copy(update={"id": qid})
 
 
 def sentences_only(qid: str, prompt: str, reference: str) -> Question:
@@ -37,14 +37,9 @@ CONSTRUCTIONS: dict[str, evaluate.Rubric] = {
 
 
 def held_out_items() -> list[evaluate.Item]:
-    _, rows = split_semeval(semeval_rows("train"))
-    items = []
-    for r in rows:
-        refs = [r["reference_answer"]] + [x["text"] for x in r.get("reference_answers") or []
-                                          if x["text"] and x["text"] != r["reference_answer"]]
-        items.append(evaluate.Item(r["question"], refs, r["answer"], float(r["score"]) / float(r["score_max"]),
-                                   r["dataset"]))
-    return items
+    """The held-out train questions as `interviewer eval` reads them, with the dataset as the split."""
+    return [dataclasses.replace(it, split=group.split()[0])
+            for group, items in semeval_items("val", None).items() for it in items]
 
 
 def main() -> int:

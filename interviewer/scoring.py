@@ -90,6 +90,9 @@ class JudgeWeights:
     def probability(self, logits: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(self.scale * np.asarray(logits, np.float64) + self.bias)))
 
+    def status(self, p: float) -> str:
+        return "covered" if p >= self.covered else "partial" if p >= self.partial else "missed"
+
 
 @dataclass(frozen=True)
 class _Unit:
@@ -194,7 +197,7 @@ class Scorer:
         w = self.weights
         best_i = max(logits, key=lambda i: (logits[i], -i))
         p = round(float(w.probability(logits[best_i])), 4)
-        status = "covered" if p >= w.covered else "partial" if p >= w.partial else "missed"
+        status = w.status(p)
         review = min(abs(p - w.covered), abs(p - w.partial)) < w.review_margin
         c = found.cands[best_i]
         note = ""
