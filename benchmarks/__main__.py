@@ -5,6 +5,8 @@
   - SemEval-2013 test splits (read from ../shared/eval or $SEMEVAL_DIR; skipped with a note if absent):
     `interviewer eval` figures, scorer vs TF-IDF vs embedding cosine; with --semeval-sample N, a fixed
     random sample of N answers per split (seed 0) instead of all of them;
+  - our CS short-answer set (benchmarks/data/cs_short_answers.jsonl): `interviewer eval` figures per
+    split; its dev questions chose the lexical weight (benchmarks/calibrate.py), its test questions did not;
   - speed and size.
 The full JSON goes to benchmarks/results.json.
 """
@@ -20,7 +22,9 @@ from pathlib import Path
 from interviewer import evaluate
 
 from . import judgements, speed
-from .common import ROOT, SEMEVAL
+from .common import DATA, ROOT, SEMEVAL
+
+CS_SET = DATA / "cs_short_answers.jsonl"
 
 
 def semeval(sample: int | None = None) -> dict:
@@ -56,6 +60,11 @@ def main(argv: list[str]) -> int:
                 print(evaluate.format_table(r, f"\nSemEval-2013 {name}, test splits ({r['n']} answers)"))
         else:
             print(f"\nSemEval-2013 not found at {SEMEVAL}: set SEMEVAL_DIR to include it.")
+    if not quick:
+        items = evaluate.load_dataset(CS_SET)
+        results["cs_short_answers"] = evaluate.report(items, evaluate.predict(items))
+        print(evaluate.format_table(results["cs_short_answers"], f"\nOur CS short-answer set ({len(items)} answers; "
+                                    "dev chose the lexical weight, test did not)"))
     results["speed"] = speed.run(quick)
     print(speed.format_table(results["speed"]))
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")

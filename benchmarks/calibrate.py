@@ -1,13 +1,21 @@
 """Fit the judge's calibration and thresholds; writes interviewer/judge.json.
 
 The verifier (interviewer/verifier.npz, fitted by benchmarks/train_verifier.py) outputs a logit per
-(point, answer unit). This script turns the best logit of a point into P(stated) and chooses the
-thresholds, on data the verifier never saw:
+(point, answer unit); the scorer adds `lexical` x the unit's key-term recall to it (the evidence
+logit). This script chooses `lexical`, turns the best evidence logit of a point into P(stated) and
+chooses the thresholds, on data the verifier never saw:
   - SemEval-2013 `train` questions held out from the verifier's training (`semeval_val`, read from
     ../shared/eval, never copied): reference answer as one point, student answer, 2-way label;
   - our labelled dev judgements (benchmarks/data/judgements_dev.jsonl);
   - the shipped bank's model answers against their own question (for the off-topic note only).
-P(stated) = sigmoid(scale * logit + bias), a weighted logistic fit with each source weighing the same.
+P(stated) = sigmoid(scale * evidence logit + bias), a weighted logistic fit with each source weighing
+the same.
+lexical = the weight in LEXICAL_GRID whose fitted scorer ranks validation answers best: mean ROC AUC
+of `interviewer eval`'s scorer on the held-out SemEval questions (Beetle, SciEntsBank) and on the dev
+questions of our CS short-answer set (benchmarks/data/cs_short_answers.jsonl), among the weights that
+keep covered-vs-not F1 on our dev judgements at least at its value with lexical 0. A logistic fit cannot
+choose it: our dev judgements are built to trap word overlap (negations, swapped terms, paraphrases
+with no shared words), while graded answers reward it; the grid asks which weight ranks answers best.
 covered = the P that maximises covered-vs-not F1 on our dev judgements (the product's domain),
 raised if needed above an off-topic floor: the 90th percentile of P when a bank question's first
 point meets the model answer of another topic of the same module (nine in ten such answers must
@@ -36,16 +44,17 @@ import time
 import numpy as np
 from tqdm import tqdm
 
-from interviewer import config
+from interviewer import config, text
 from interviewer.bank import Bank, load_bank
 from interviewer.index import build_index
 from interviewer.models import minilm
 from interviewer.records import ScoreResult
-from interviewer.evaluate import metrics
+from interviewer.evaluate import Item, eval_bank, load_dataset, metrics, predict
 from interviewer.scoring import WEIGHTS_FILE, JudgeWeights, Scorer, credit_for
 from interviewer.verifier import verifier
 
-from .common import LABEL, load_judgements, point_question, reference_point_question, semeval_rows
+from .common import DATA, LABEL, load_judgements, point_question, reference_point_question, semeval_rows
+from .compare import semeval_items
 from .train_verifier import split_semeval
 
 
@@ -55,22 +64,37 @@ def scorer_for(questions: list, weights: JudgeWeights) -> Scorer:
     return Scorer(bank, index, verifier(), weights)
 
 
-def best_logits(pairs: list[tuple], weights: JudgeWeights, desc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(best verifier logit of each pair's first point, its label, the answer's relevance); pairs whose
-    answer a gate stops are left out."""
-    scorer = scorer_for(list({q.id: q for q, _, _ in pairs}.values()), weights)
-    z, y, rel = [], [], []
+@dataclasses.dataclass
+class Source:
+    cands: list[np.ndarray]  # per pair: (verifier logit, key-term recall) of each candidate unit read
+    y: np.ndarray
+    rel: np.ndarray          # the answer's relevance to the question
+
+    def best(self, lexical: float) -> np.ndarray:
+        """Each pair's best evidence logit at this lexical weight."""
+        return np.array([float((c[:, 0] + lexical * c[:, 1]).max()) for c in self.cands])
+
+
+def best_logits(pairs: list[tuple], weights: JudgeWeights, desc: str) -> Source:
+    """Every candidate's (verifier logit, key-term recall) for each pair's first point, its label and the
+    answer's relevance; pairs whose answer a gate stops are left out. Every candidate is read (no point
+    is taken as clear early), so any lexical weight can be tried without running the verifier again."""
+    probe = dataclasses.replace(weights, lexical=0.0, covered=2.0)
+    scorer = scorer_for(list({q.id: q for q, _, _ in pairs}.values()), probe)
+    cands, y, rel = [], [], []
     for q, answer, label in tqdm(pairs, desc=desc, unit="answer", file=sys.stderr):
         found = scorer.analyse(q, answer)
         if isinstance(found, ScoreResult):
             continue
-        z.append(max(scorer.verify(q, found)[0].values()))
+        stems = tuple(text.content_stems(q.points[0].text))
+        cands.append(np.array([(z, scorer._recall(stems, found.cands[i].stems))
+                               for i, z in scorer.verify(q, found)[0].items()]))
         y.append(label)
         rel.append(found.relevance)
-    return np.array(z), np.array(y), np.array(rel)
+    return Source(cands, np.array(y), np.array(rel))
 
 
-def sources(weights: JudgeWeights) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def sources(weights: JudgeWeights) -> dict[str, Source]:
     _, held_out = split_semeval(semeval_rows("train"))
     sem = []
     for r in held_out:
@@ -131,7 +155,7 @@ def _f1(pred: np.ndarray, positive: np.ndarray) -> float:
     return 2 * float((pred & positive).sum()) / max(float(pred.sum() + positive.sum()), 1.0)
 
 
-def credit_schemes(data: dict, w: JudgeWeights, floor: float) -> str:
+def credit_schemes(data: dict[str, Source], w: JudgeWeights, floor: float) -> str:
     """How each way of turning P into credit ranks the held-out SemEval answers (one point each), and
     what it gives the bank's model answers and answers to another topic: the shipped rule against P
     itself, the scorer 2.1 rule (min(1, P / full) from the floor up, else 0) and the ramp started lower."""
@@ -142,21 +166,83 @@ def credit_schemes(data: dict, w: JudgeWeights, floor: float) -> str:
             return np.array([credit_for(x, ramp.status(x), ramp) for x in p])
         return rule
 
-    off_median = round(float(np.median(w.probability(data["off_topic_answers"][0]))), 2)
+    def p_of(name: str) -> np.ndarray:
+        return w.probability(data[name].best(w.lexical))
+
+    off_median = round(float(np.median(p_of("off_topic_answers"))), 2)
     schemes = {"P itself (no thresholds)": lambda p: p,
                f"scorer 2.1: min(1, P / full) if P >= {floor}, else 0":
                    lambda p: np.where(p >= floor, np.minimum(1, p / w.full), 0),
                f"partial ramp from {off_median} (off-topic median)": ramp_from(off_median),
                f"shipped: partial ramp from {w.partial}": ramp_from(w.partial)}
-    z, y, _ = data["semeval_val"]
     lines = [f"{'credit rule':<52}{'SemEval held-out AUC':>21}{'pearson':>9}{'own answers':>12}{'off-topic':>10}"]
     for name, rule in schemes.items():
-        m = metrics(list(rule(w.probability(z))), list(y))
-        own, off = (float(np.mean(rule(w.probability(data[k][0])))) for k in ("bank_answers", "off_topic_answers"))
+        m = metrics(list(rule(p_of("semeval_val"))), list(data["semeval_val"].y))
+        own, off = (float(np.mean(rule(p_of(k)))) for k in ("bank_answers", "off_topic_answers"))
         lines.append(f"{name:<52}{m['auc']:>21.3f}{m['pearson']:>9.3f}{own:>12.2f}{off:>10.2f}")
     lines.append("(own answers / off-topic: mean credit the bank's model answers earn on their own first point, "
                  "and answers to another topic of the same module earn on it)")
     return "\n".join(lines)
+
+
+LEXICAL_GRID = (0.0, 1.0, 2.0, 3.0, 4.0)
+CS_SET = DATA / "cs_short_answers.jsonl"
+
+
+def fit_weights(data: dict[str, Source], lexical: float, current: JudgeWeights) -> tuple[JudgeWeights, dict]:
+    """Scale, bias and thresholds for one lexical weight (see the module docstring), and what was seen."""
+    fit = {k: data[k] for k in ("semeval_val", "own_dev")}
+    u = np.concatenate([d.best(lexical) for d in fit.values()])
+    y = np.concatenate([d.y for d in fit.values()])
+    sw = np.concatenate([np.full(len(d.y), len(y) / (len(fit) * len(d.y))) for d in fit.values()])
+    scale, bias = fit_platt(u, y, sw)
+    probe = dataclasses.replace(current, scale=scale, bias=bias, lexical=lexical)
+    yd = data["own_dev"].y
+    pd = probe.probability(data["own_dev"].best(lexical))
+    p_off = probe.probability(data["off_topic_answers"].best(lexical))
+    floor = round(float(np.quantile(p_off, OFF_TOPIC_QUANTILE)), 2)
+    covered_f1, _ = best_threshold(pd, yd == 1)
+    covered = round(max(covered_f1, floor + 0.05), 2)
+    partial = round(min(float(np.quantile(p_off, PARTIAL_QUANTILE)), covered - 0.05), 2)
+    full = round(float(np.median(probe.probability(data["bank_answers"].best(lexical)))), 2)
+    w = dataclasses.replace(probe, scale=round(scale, 5), bias=round(bias, 5), covered=covered, partial=partial,
+                            full=max(full, covered))
+    seen = {"floor": floor, "covered_f1": covered_f1, "dev_f1": _f1(pd >= covered, yd == 1),
+            "dev_f1_partial": _f1(pd >= partial, yd >= 0.5),
+            "off_topic_credit": float(np.mean([credit_for(x, w.status(x), w) for x in p_off]))}
+    return w, seen
+
+
+def validation_items() -> dict[str, list[Item]]:
+    """Graded answers never used to fit the verifier: the held-out SemEval train questions and the dev
+    questions of our CS short-answer set."""
+    groups = semeval_items("val", None)
+    groups["cs dev"] = [it for it in load_dataset(CS_SET) if it.split == "dev"]
+    return groups
+
+
+def choose_lexical(data: dict[str, Source], current: JudgeWeights) -> tuple[float, str]:
+    """The grid weight whose fitted scorer ranks the validation answers best (mean AUC over the groups),
+    among the weights that keep covered-vs-not F1 on our dev judgements at least where it is without
+    word overlap: past that, keyword lists and on-topic wrong answers start to earn points."""
+    groups = validation_items()
+    rows, best, floor_f1 = [], (-1.0, 0.0), None
+    head = f"{'lexical':>8}{'dev F1':>8}{'off-topic credit':>18}" + "".join(f"{g:>18}" for g in groups) + f"{'mean AUC':>10}"
+    for lexical in LEXICAL_GRID:
+        w, seen = fit_weights(data, lexical, current)
+        aucs = []
+        for g, items in groups.items():
+            pred = predict(items, scorer_for(list(eval_bank(items)[0].questions.values()), w), progress=False)
+            aucs.append(metrics(pred.scorer, [it.label for it in items])["auc"])
+        mean = float(np.mean(aucs))
+        floor_f1 = seen["dev_f1"] if floor_f1 is None else floor_f1
+        allowed = seen["dev_f1"] >= floor_f1 - 1e-9
+        rows.append(f"{lexical:>8.1f}{seen['dev_f1']:>8.3f}{seen['off_topic_credit']:>18.2f}"
+                    + "".join(f"{a:>18.3f}" for a in aucs) + f"{mean:>10.3f}" + ("" if allowed else "  (dev F1 drops)"))
+        print(rows[-1], file=sys.stderr, flush=True)
+        if allowed and mean > best[0] + 1e-9:
+            best = (mean, lexical)
+    return best[1], "\n".join([head] + rows)
 
 
 def main() -> int:
@@ -165,38 +251,28 @@ def main() -> int:
     v = verifier()
     current = dataclasses.replace(current, verifier=v.meta["version"])
     data = sources(current)
-    fit = {k: data[k] for k in ("semeval_val", "own_dev")}
-    z = np.concatenate([d[0] for d in fit.values()])
-    y = np.concatenate([d[1] for d in fit.values()])
-    w = np.concatenate([np.full(len(d[1]), len(y) / (len(fit) * len(d[1]))) for d in fit.values()])
-    scale, bias = fit_platt(z, y, w)
-    probe = dataclasses.replace(current, scale=scale, bias=bias)
-    zd, yd, _ = data["own_dev"]
-    pd = probe.probability(zd)
-    p_off = probe.probability(data["off_topic_answers"][0])
-    floor = round(float(np.quantile(p_off, OFF_TOPIC_QUANTILE)), 2)
-    covered_f1, _ = best_threshold(pd, yd == 1)
-    covered = round(max(covered_f1, floor + 0.05), 2)
-    partial = round(min(float(np.quantile(p_off, PARTIAL_QUANTILE)), covered - 0.05), 2)
-    f1 = _f1(pd >= covered, yd == 1)
-    f1_partial = _f1(pd >= partial, yd >= 0.5)
-    full = round(float(np.median(probe.probability(data["bank_answers"][0]))), 2)
-    positives = np.concatenate([data[k][2][data[k][1] >= 1] for k in ("own_dev", "bank_answers")])
+    lexical, grid = choose_lexical(data, current)
+    fitted, seen = fit_weights(data, lexical, current)
+    positives = np.concatenate([data[k].rel[data[k].y >= 1] for k in ("own_dev", "bank_answers")])
     off_topic = round(float(np.percentile(positives, 1)) - 0.01, 3)
-    version = time.strftime("%Y%m%d") + "-" + hashlib.sha1(np.array([scale, bias, covered, partial, full]).tobytes()).hexdigest()[:8]
+    numbers = [fitted.scale, fitted.bias, fitted.lexical, fitted.covered, fitted.partial, fitted.full]
+    version = time.strftime("%Y%m%d") + "-" + hashlib.sha1(np.array(numbers).tobytes()).hexdigest()[:8]
     out = {
         "version": version,
         "verifier": v.meta["version"],
         "fitted_on": "SemEval-2013 train questions held out from the verifier + benchmarks/data/judgements_dev.jsonl "
-                     f"({', '.join(f'{k}: {len(d[1])}' for k, d in data.items())}); covered: best on dev F1 "
-                     f"({covered_f1}) raised above the off-topic floor {floor}; partial (credit starts): "
-                     f"75th percentile of P of off-topic answers; dev covered-vs-not F1 {f1:.3f}, "
-                     f"stated-at-least-partly F1 {f1_partial:.3f}",
-        "scale": round(scale, 5),
-        "bias": round(bias, 5),
-        "covered": covered,
-        "partial": partial,
-        "full": max(full, covered),
+                     f"({', '.join(f'{k}: {len(d.y)}' for k, d in data.items())}); lexical: best mean validation AUC "
+                     f"over {list(LEXICAL_GRID)} (held-out SemEval questions + CS short-answer dev) without dev F1 "
+                     f"below lexical 0's; covered: best on "
+                     f"dev F1 ({seen['covered_f1']}) raised above the off-topic floor {seen['floor']}; partial (credit "
+                     f"starts): 75th percentile of P of off-topic answers; dev covered-vs-not F1 {seen['dev_f1']:.3f}, "
+                     f"stated-at-least-partly F1 {seen['dev_f1_partial']:.3f}",
+        "scale": fitted.scale,
+        "bias": fitted.bias,
+        "lexical": fitted.lexical,
+        "covered": fitted.covered,
+        "partial": fitted.partial,
+        "full": fitted.full,
         "review_margin": 0.05,
         "off_topic": off_topic,
         "copy_overlap": current.copy_overlap,
@@ -204,8 +280,9 @@ def main() -> int:
     }
     WEIGHTS_FILE.write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(out, indent=2))
-    fitted = JudgeWeights(**{f.name: out[f.name] for f in dataclasses.fields(JudgeWeights)})
-    print(credit_schemes(data, fitted, floor), file=sys.stderr)
+    print("Lexical weight (validation answers, ROC AUC of the fitted scorer):\n" + grid, file=sys.stderr)
+    fitted = dataclasses.replace(fitted, version=version, off_topic=off_topic)
+    print(credit_schemes(data, fitted, seen["floor"]), file=sys.stderr)
     print(f"calibrated in {time.time() - t0:.0f}s -> {WEIGHTS_FILE}", file=sys.stderr)
     return 0
 

@@ -8,9 +8,12 @@ How one answer is judged:
 3. FAISS gives every unit's similarity to each of the question's rubric points.
 4. For each point, its most similar units go to the verifier (verifier.py), a cross-encoder that
    reads the point and the unit together and so can tell "L1 zeroes weights" from "L1 never zeroes
-   weights" or "L2 zeroes weights". The best unit's logit,
-   calibrated by judge.json (fitted by benchmarks/calibrate.py), is P(point stated); that unit is the
-   evidence. The most similar unit of every point is verified first, the runner-up only when that
+   weights" or "L2 zeroes weights". Its logit plus `lexical` times the unit's key-term recall (the
+   IDF-weighted share of the point's content words the unit uses) is the unit's evidence logit; the
+   best unit's, calibrated by judge.json (fitted by benchmarks/calibrate.py), is P(point stated), and
+   that unit is the evidence. (The verifier alone is weak on terse technical answers, "LIFO" or
+   "O(n) when the tree is skewed"; the recall term, weighted on validation data, helps there and on
+   every SemEval validation set: benchmarks/RESULTS.md.) The most similar unit of every point is verified first, the runner-up only when that
    one did not clearly cover the point: the verifier is most of the time an answer takes.
 5. P >= covered threshold -> covered, >= partial threshold -> partial, else missed; points within a
    margin of a threshold are flagged for review. Each point earns its weight times its credit:
@@ -47,7 +50,7 @@ from .models import ModelLoadError, wordpieces
 from .records import Evidence, PointVerdict, Question, ScoreResult
 from .verifier import Verifier
 
-SCORER_VERSION = "2.2.0"  # bump when candidates, gates or credit change
+SCORER_VERSION = "2.3.0"  # bump when candidates, gates or credit change
 WEIGHTS_FILE = Path(__file__).with_name("judge.json")
 OFF_TOPIC = "The answer is off-topic: nothing in it is close to this question or its rubric."
 TOP_CANDIDATES = 2  # units per point the verifier may read, most similar first
@@ -69,8 +72,9 @@ class AnswerError(ValueError):
 
 @dataclass(frozen=True)
 class JudgeWeights:
-    scale: float           # P(stated) = sigmoid(scale * verifier logit + bias)
+    scale: float           # P(stated) = sigmoid(scale * (verifier logit + lexical * key-term recall) + bias)
     bias: float
+    lexical: float
     covered: float
     partial: float
     full: float            # P from which a stated point earns its whole weight
@@ -160,7 +164,7 @@ class Scorer:
         return Analysis(units, sims, relevance)
 
     def verify(self, q: Question, found: Analysis) -> list[dict[int, float]]:
-        """Verifier logits, per point: {candidate index: logit} for the candidates worth checking.
+        """Evidence logits (verifier logit + lexical x key-term recall), per point: {candidate index: logit} for the candidates worth checking.
         First every point's most similar unit; then runners-up of points not yet clearly covered."""
         wanted = [[int(i) for i in np.argsort(-found.sims[:, j], kind="stable")[:TOP_CANDIDATES]]
                   for j in range(len(q.points))]
@@ -175,8 +179,10 @@ class Scorer:
     def _run(self, q: Question, found: Analysis, pairs: list[tuple[int, int]], out: list[dict[int, float]]) -> None:
         pairs = sorted(pairs, key=lambda ji: (len(found.cands[ji[1]].text), ji))  # similar lengths batch together
         logits = self.verifier.logits([q.points[j].text for j, _ in pairs], [found.cands[i].text for _, i in pairs])
+        lexical = self.weights.lexical
         for (j, i), z in zip(pairs, logits):
-            out[j][i] = round(float(z), 4)  # rounded: the same bytes whatever the batch shape
+            rec = self._recall(_point_stems(q.points[j].text), found.cands[i].stems) if lexical else 0.0
+            out[j][i] = round(float(z) + lexical * rec, 4)  # rounded: the same bytes whatever the batch shape
 
     # ---------------------------------------------------------------- gates
     def _copies_prompt(self, unit: str, prompt: str) -> bool:

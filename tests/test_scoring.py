@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from interviewer import text
 from interviewer.engine import load_engine
 from interviewer.scoring import AnswerError
 
@@ -172,3 +173,22 @@ def test_a_negated_or_swapped_sentence_in_the_partial_band_earns_nothing(eng):
         assert v.status == expected, answer
         assert (v.note == "stated negatively or contradicted") == (expected == "missed")
         assert (v.credit > 0) == (expected == "partial") and (v.evidence is None) == (expected == "missed")
+
+
+def test_evidence_logit_is_the_verifier_logit_plus_weighted_key_term_recall(eng):
+    """Scorer 2.3: a unit's evidence logit is the verifier's logit plus `lexical` times the IDF-weighted
+    share of the point's content words the unit uses (judge.json sets the weight)."""
+    sc = eng.scorer
+    q = eng.bank.get("reg-l1-l2")
+    answer = "L1 can drive some weights to exactly zero, producing a sparse model. I like pizza on Fridays."
+    found = sc.analyse(q, answer)
+    evidence = sc.verify(q, found)
+    for j, point in enumerate(q.points):
+        for i, u in evidence[j].items():
+            z = float(sc.verifier.logits([point.text], [found.cands[i].text])[0])
+            rec = sc._recall(tuple(text.content_stems(point.text)), found.cands[i].stems)
+            assert u == pytest.approx(z + sc.weights.lexical * rec, abs=0.02)  # batch shape moves logits a little
+    p2 = tuple(text.content_stems(q.points[1].text))
+    assert sc._recall(p2, found.cands[0].stems) == 1.0  # the sentence uses every key term of p2
+    assert sc._recall(p2, found.cands[1].stems) == 0.0
+    assert sc.weights.lexical > 0
