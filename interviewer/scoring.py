@@ -13,8 +13,9 @@ How one answer is judged:
    best unit's, calibrated by judge.json (fitted by benchmarks/calibrate.py), is P(point stated), and
    that unit is the evidence. (The verifier alone is weak on terse technical answers, "LIFO" or
    "O(n) when the tree is skewed"; the recall term, weighted on validation data, helps there and on
-   every SemEval validation set: benchmarks/RESULTS.md.) The most similar unit of every point is verified first, the runner-up only when that
-   one did not clearly cover the point: the verifier is most of the time an answer takes.
+   every SemEval validation set: benchmarks/RESULTS.md.) The most similar unit of every point is
+   verified first, the runner-up only when that one did not clearly cover the point: the verifier
+   is most of the time an answer takes.
 5. P >= covered threshold -> covered, >= partial threshold -> partial, else missed; points within a
    margin of a threshold are flagged for review. Each point earns its weight times its credit:
    min(1, P / full) for a covered point, where `full` is the P the judge typically gives our own
@@ -164,7 +165,8 @@ class Scorer:
         return Analysis(units, sims, relevance)
 
     def verify(self, q: Question, found: Analysis) -> list[dict[int, float]]:
-        """Evidence logits (verifier logit + lexical x key-term recall), per point: {candidate index: logit} for the candidates worth checking.
+        """Evidence logits (verifier logit + lexical x key-term recall), per point: {candidate index:
+        logit} for the candidates worth checking.
         First every point's most similar unit; then runners-up of points not yet clearly covered."""
         wanted = [[int(i) for i in np.argsort(-found.sims[:, j], kind="stable")[:TOP_CANDIDATES]]
                   for j in range(len(q.points))]
