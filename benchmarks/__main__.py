@@ -22,9 +22,7 @@ from pathlib import Path
 from interviewer import evaluate
 
 from . import judgements, speed
-from .common import DATA, ROOT, SEMEVAL
-
-CS_SET = DATA / "cs_short_answers.jsonl"
+from .common import CS_SET, ROOT, SEMEVAL
 
 
 def semeval(sample: int | None = None) -> dict:

@@ -44,24 +44,16 @@ import time
 import numpy as np
 from tqdm import tqdm
 
-from interviewer import config, text
-from interviewer.bank import Bank, load_bank
-from interviewer.index import build_index
-from interviewer.models import minilm
+from interviewer import text
+from interviewer.bank import load_bank
 from interviewer.records import ScoreResult
 from interviewer.evaluate import Item, eval_bank, load_dataset, metrics, predict
-from interviewer.scoring import WEIGHTS_FILE, JudgeWeights, Scorer, credit_for
+from interviewer.scoring import WEIGHTS_FILE, JudgeWeights, credit_for
 from interviewer.verifier import verifier
 
-from .common import DATA, LABEL, load_judgements, point_question, reference_point_question, semeval_rows
+from .common import CS_SET, LABEL, load_judgements, point_question, reference_point_question, scorer_for, semeval_rows
 from .compare import semeval_items
 from .train_verifier import split_semeval
-
-
-def scorer_for(questions: list, weights: JudgeWeights) -> Scorer:
-    bank = Bank(questions={q.id: q for q in questions}, sets={}, topics={})
-    index = build_index(bank, minilm, cache_dir=config.data_dir() / "eval-index")
-    return Scorer(bank, index, verifier(), weights)
 
 
 @dataclasses.dataclass
@@ -186,7 +178,6 @@ def credit_schemes(data: dict[str, Source], w: JudgeWeights, floor: float) -> st
 
 
 LEXICAL_GRID = (0.0, 1.0, 2.0, 3.0, 4.0)
-CS_SET = DATA / "cs_short_answers.jsonl"
 
 
 def fit_weights(data: dict[str, Source], lexical: float, current: JudgeWeights) -> tuple[JudgeWeights, dict]:

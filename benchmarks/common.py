@@ -9,11 +9,18 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from interviewer import config
+from interviewer.bank import Bank
 from interviewer.evaluate import reference_question
+from interviewer.index import build_index
+from interviewer.models import minilm
 from interviewer.records import Question, RubricPoint
+from interviewer.scoring import JudgeWeights, Scorer
+from interviewer.verifier import Verifier, verifier
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
+CS_SET = DATA / "cs_short_answers.jsonl"  # our graded CS short answers, in `interviewer eval`'s format
 SEMEVAL = Path(os.environ.get("SEMEVAL_DIR", ROOT.parent / "shared" / "eval" / "semeval2013"))
 NEUTRAL_PROMPT = "Interview question."
 LABEL = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
@@ -41,6 +48,15 @@ def point_question(qid: str, point: str, module: str = "ml_breadth") -> Question
     """A one-point question for judging a labelled (point, answer) pair on its own."""
     return Question(id=qid, module=module, topic="judgement", difficulty=1, time_budget_s=60,
                     prompt=NEUTRAL_PROMPT, model_answer=point, points=[RubricPoint(id="p1", text=point)])
+
+
+def scorer_for(questions: list[Question], weights: JudgeWeights | None = None,
+               judge: Verifier | None = None) -> Scorer:
+    """The product's scorer over a bank of just these questions (index cached in the data dir's
+    eval-index); the shipped verifier and judge.json unless given."""
+    bank = Bank(questions={q.id: q for q in questions}, sets={}, topics={})
+    index = build_index(bank, minilm, cache_dir=config.data_dir() / "eval-index")
+    return Scorer(bank, index, judge or verifier(), weights)
 
 
 def reference_point_question(prompt: str, reference: str) -> Question:

@@ -27,8 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer import config
-from interviewer.bank import Bank, load_bank
+from interviewer.bank import load_bank
 from interviewer.evaluate import auc, embedding_cosines, load_dataset, reference_question, tfidf_cosines
 from interviewer.index import build_index
 from interviewer.models import minilm
@@ -36,7 +35,7 @@ from interviewer.records import ScoreResult
 from interviewer.scoring import JudgeWeights, Scorer
 from interviewer.verifier import ADAPTER, Verifier
 
-from .common import NEUTRAL_PROMPT, ROOT, SEMEVAL, load_judgements, reference_point_question, semeval_rows
+from .common import NEUTRAL_PROMPT, ROOT, SEMEVAL, load_judgements, reference_point_question, scorer_for, semeval_rows
 from .judgements import baseline_scores, best_threshold, prf
 from .speed import answer_of_words, eight_point_question, percentiles
 from .train_verifier import split_semeval
@@ -53,10 +52,10 @@ def _question(prompt: str, reference: str, split_sentences: bool):
 
 
 def _scorer(questions: list, verifier: Verifier) -> Scorer:
-    bank = Bank(questions={q.id: q for q in questions}, sets={}, topics={})
-    index = build_index(bank, minilm, cache_dir=config.data_dir() / "eval-index")
-    weights = dataclasses.replace(JudgeWeights.load(), scale=1.0, bias=0.0, verifier=verifier.meta["version"])
-    return Scorer(bank, index, verifier, weights)
+    """Raw verifier logits: no calibration and no key-term recall added, so adapters are compared alone."""
+    weights = dataclasses.replace(JudgeWeights.load(), scale=1.0, bias=0.0, lexical=0.0,
+                                  verifier=verifier.meta["version"])
+    return scorer_for(questions, weights, verifier)
 
 
 def stated(scorer: Scorer, q, answer: str) -> float:

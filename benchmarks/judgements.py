@@ -13,15 +13,11 @@ from collections import defaultdict
 
 import numpy as np
 
-from interviewer import config, text
-from interviewer.bank import Bank
+from interviewer import text
 from interviewer.evaluate import tfidf_cosines
-from interviewer.index import build_index
 from interviewer.models import minilm
-from interviewer.scoring import Scorer
-from interviewer.verifier import verifier
 
-from .common import Judgement, load_judgements, point_question
+from .common import Judgement, load_judgements, point_question, scorer_for
 
 STATUSES = ("covered", "partial", "missed")
 
@@ -35,9 +31,7 @@ def judge_predictions(rows: list[Judgement]) -> list[tuple[str, float, str | Non
     qs = {}
     for j in rows:
         qs.setdefault(_qid(j), point_question(_qid(j), j.point, j.module))
-    bank = Bank(questions=qs, sets={}, topics={})
-    index = build_index(bank, minilm, cache_dir=config.data_dir() / "eval-index")
-    scorer = Scorer(bank, index, verifier())
+    scorer = scorer_for(list(qs.values()))
     out = []
     for j in rows:
         v = scorer.score(qs[_qid(j)], j.answer).verdicts[0]
