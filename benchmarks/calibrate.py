@@ -44,7 +44,6 @@ import time
 import numpy as np
 from tqdm import tqdm
 
-from interviewer import text
 from interviewer.bank import load_bank
 from interviewer.records import ScoreResult
 from interviewer.evaluate import Item, eval_bank, load_dataset, metrics, predict
@@ -78,7 +77,7 @@ def best_logits(pairs: list[tuple], weights: JudgeWeights, desc: str) -> Source:
         found = scorer.analyse(q, answer)
         if isinstance(found, ScoreResult):
             continue
-        stems = tuple(text.content_stems(q.points[0].text))
+        stems = scorer.key_terms(q, q.points[0].text)
         cands.append(np.array([(z, scorer._recall(stems, found.cands[i].stems))
                                for i, z in scorer.verify(q, found)[0].items()]))
         y.append(label)

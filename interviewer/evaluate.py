@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -97,19 +98,26 @@ def load_dataset(path: str | Path, limit: int | None = None) -> list[Item]:
 
 
 MIN_CLAUSE_WORDS = 3
+# Where a clause turns from a claim to its reason: "A queue, because BFS must..." -> "A queue" + "BFS must..."
+_REASON = re.compile(r"\s*(?:,\s*)?\b(?:because|since|so that|which means|in order to|due to)\b\s*", re.I)
 Rubric = Callable[[str, str, str], Question]  # (question id, prompt, reference) -> the reference as a rubric
 
 
-def reference_question(qid: str, prompt: str, reference: str) -> Question:
+def reference_question(qid: str, prompt: str, reference: str, cut_reasons: bool = True) -> Question:
     """A reference answer as a rubric: a point per sentence, and a point per clause (of 3+ words) of
-    the sentences; the sentence points and the clause points each hold half the weight, so an answer
-    that states one clause of a sentence ("X, and Y") earns part of it. On the SemEval train
-    questions held out from the verifier this ranks as well as sentences alone on SciEntsBank and
-    better on Beetle (benchmarks/RESULTS.md)."""
+    the sentences, a clause cut again where its reason begins ("because", "since", "so that"...); the
+    sentence points and the clause points each hold half the weight, so an answer that states one
+    clause of a sentence ("X, and Y") or a claim without its reason ("a queue") earns part of it. On
+    the SemEval train questions held out from the verifier, clauses rank as well as sentences alone
+    on SciEntsBank and better on Beetle; reasons cut apart rank CS dev answers better
+    (benchmarks/RESULTS.md)."""
     spans = text.sentences(reference)
     sents = [s.text for s in spans] or [reference.strip()]
     clauses = [c.text.strip(" .,;:") for s in spans for c in text.clauses(s)]
-    clauses = [c for c in clauses if len(text.words(c)) >= MIN_CLAUSE_WORDS] or [reference.strip()]
+    clauses = [c for c in clauses if len(text.words(c)) >= MIN_CLAUSE_WORDS]
+    if cut_reasons:
+        clauses = [p for c in clauses for p in (x.strip(" .,;:") for x in _REASON.split(c)) if len(text.words(p)) >= 2]
+    clauses = clauses or [reference.strip()]
     points = ([RubricPoint(id=f"r{i + 1}", text=s, weight=1 / len(sents)) for i, s in enumerate(sents)]
               + [RubricPoint(id=f"c{i + 1}", text=c, weight=1 / len(clauses)) for i, c in enumerate(clauses)])
     return Question(id=qid, module="ml_breadth", topic="eval", difficulty=1, time_budget_s=60,

@@ -9,7 +9,8 @@ How one answer is judged:
 4. For each point, its most similar units go to the verifier (verifier.py), a cross-encoder that
    reads the point and the unit together and so can tell "L1 zeroes weights" from "L1 never zeroes
    weights" or "L2 zeroes weights". Its logit plus `lexical` times the unit's key-term recall (the
-   IDF-weighted share of the point's content words the unit uses) is the unit's evidence logit; the
+   IDF-weighted share of the point's key terms the unit uses: its content words that the question
+   does not already hold) is the unit's evidence logit; the
    best unit's, calibrated by judge.json (fitted by benchmarks/calibrate.py), is P(point stated), and
    that unit is the evidence. (The verifier alone is weak on terse technical answers, "LIFO" or
    "O(n) when the tree is skewed"; the recall term, weighted on validation data, helps there and on
@@ -51,7 +52,7 @@ from .models import ModelLoadError, wordpieces
 from .records import Evidence, PointVerdict, Question, ScoreResult
 from .verifier import Verifier
 
-SCORER_VERSION = "2.3.0"  # bump when candidates, gates or credit change
+SCORER_VERSION = "2.4.0"  # bump when candidates, gates or credit change
 WEIGHTS_FILE = Path(__file__).with_name("judge.json")
 OFF_TOPIC = "The answer is off-topic: nothing in it is close to this question or its rubric."
 TOP_CANDIDATES = 2  # units per point the verifier may read, most similar first
@@ -183,7 +184,7 @@ class Scorer:
         logits = self.verifier.logits([q.points[j].text for j, _ in pairs], [found.cands[i].text for _, i in pairs])
         lexical = self.weights.lexical
         for (j, i), z in zip(pairs, logits):
-            rec = self._recall(_point_stems(q.points[j].text), found.cands[i].stems) if lexical else 0.0
+            rec = self._recall(self.key_terms(q, q.points[j].text), found.cands[i].stems) if lexical else 0.0
             out[j][i] = round(float(z) + lexical * rec, 4)  # rounded: the same bytes whatever the batch shape
 
     # ---------------------------------------------------------------- gates
@@ -248,6 +249,12 @@ class Scorer:
         n = len(docs)
         return {s: math.log((n + 1) / (c + 1)) + 1.0 for s, c in df.items()}
 
+    @staticmethod
+    def key_terms(q: Question, point: str) -> tuple[str, ...]:
+        """The point's content stems that the question does not already hold (all of them if it holds
+        every one): repeating the question's words ("a stack is...") is no sign of knowing the point."""
+        return _key_terms(q.prompt, point)
+
     def _recall(self, point_stems: tuple[str, ...], stems: frozenset[str]) -> float:
         """IDF-weighted share of the point's key terms that the unit uses."""
         if not point_stems:
@@ -271,3 +278,9 @@ def credit_for(p: float, status: str, w: JudgeWeights) -> float:
 @lru_cache(maxsize=8192)
 def _point_stems(point: str) -> tuple[str, ...]:
     return tuple(text.content_stems(point))
+
+
+@lru_cache(maxsize=8192)
+def _key_terms(prompt: str, point: str) -> tuple[str, ...]:
+    asked = set(text.content_stems(prompt))
+    return tuple(s for s in _point_stems(point) if s not in asked) or _point_stems(point)

@@ -18,6 +18,7 @@ having will would can could should may might must shall into over under about th
 which who whom whose what when where why how all any both each few more most other some such only own too
 s t don now up down out off again further once well like get got make made use used using one two first second
 way thing things lot kind sort basically actually mean means say said think know let going want need
+because since therefore thus hence etc
 """.split())
 
 NEGATORS = frozenset("not no never none nothing neither nor cannot without rarely seldom".split())
@@ -139,10 +140,14 @@ def stem(word: str) -> str:
 _BIG_O = re.compile(r"(?<![A-Za-z])[O\u0398\u03a9]\s*\(([^()]{1,24})\)", re.I)  # O(n^2), Θ(n log n)
 
 
+_CLITIC = re.compile(r"'(?:s|re|ve|ll|d|m)$")  # not "n't": "doesn't" stays a word of its own
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the words that carry meaning, plus any big-O term whole ("o(n^2)"), which says a lot in
     few letters."""
-    stems = [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
+    ws = [_CLITIC.sub("", w) for w in words(text)]  # "element's" -> "element", "it's" -> "it"
+    stems = [stem(w) for w in ws if w not in STOPWORDS and len(w) > 1]
     return stems + ["o(" + re.sub(r"\s+", "", inner.lower()) + ")" for inner in _BIG_O.findall(text)]
 
 

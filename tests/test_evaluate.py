@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from interviewer.evaluate import DatasetError, auc, load_dataset, metrics
+from interviewer.evaluate import DatasetError, auc, load_dataset, metrics, reference_question
 from support import run_cli
 
 ROWS = [
@@ -91,3 +91,14 @@ def test_dataset_reads_string_numbers_and_plain_reference_lists(tmp_path):
     [item] = load_dataset(path)
     assert item.label == 0.9 and item.references == ["A stack is last in, first out.", "A LIFO container."]
     assert item.split == "all"
+
+
+def test_reference_becomes_sentence_clause_and_claim_points():
+    """A claim and its reason are separate points, so a terse right answer ("a queue") earns part of
+    the reference; sentence points and clause points each hold half the weight."""
+    q = reference_question("q1", "Which structure does BFS use?",
+                           "A queue, because vertices must be processed in the order they are found. It runs in O(V + E).")
+    texts = {p.text: p.weight for p in q.points}
+    assert "A queue" in texts and "vertices must be processed in the order they are found" in texts
+    assert sum(p.weight for p in q.points if p.id.startswith("r")) == pytest.approx(1.0)
+    assert sum(p.weight for p in q.points if p.id.startswith("c")) == pytest.approx(1.0)

@@ -175,6 +175,17 @@ def test_a_negated_or_swapped_sentence_in_the_partial_band_earns_nothing(eng):
         assert (v.credit > 0) == (expected == "partial") and (v.evidence is None) == (expected == "missed")
 
 
+def test_key_terms_leave_out_the_words_of_the_question(eng):
+    """Scorer 2.4: repeating the question's words is no sign of knowing the point, so they are not key
+    terms of it; a point made only of the question's words keeps them all."""
+    q = eng.bank.get("reg-l1-l2").model_copy(update={"prompt": "What does L1 regularization do to the weights?"})
+    point = "L1 regularization drives some weights to exactly zero"
+    terms = eng.scorer.key_terms(q, point)
+    assert set(terms) == set(text.content_stems(point)) - set(text.content_stems(q.prompt))
+    assert "zero" in terms and "weight" not in terms and "regular" not in terms
+    assert eng.scorer.key_terms(q, "L1 regularization") == tuple(text.content_stems("L1 regularization"))
+
+
 def test_evidence_logit_is_the_verifier_logit_plus_weighted_key_term_recall(eng):
     """Scorer 2.3: a unit's evidence logit is the verifier's logit plus `lexical` times the IDF-weighted
     share of the point's content words the unit uses (judge.json sets the weight)."""
@@ -186,7 +197,7 @@ def test_evidence_logit_is_the_verifier_logit_plus_weighted_key_term_recall(eng)
     for j, point in enumerate(q.points):
         for i, u in evidence[j].items():
             z = float(sc.verifier.logits([point.text], [found.cands[i].text])[0])
-            rec = sc._recall(tuple(text.content_stems(point.text)), found.cands[i].stems)
+            rec = sc._recall(sc.key_terms(q, point.text), found.cands[i].stems)
             assert u == pytest.approx(z + sc.weights.lexical * rec, abs=0.02)  # batch shape moves logits a little
     p2 = tuple(text.content_stems(q.points[1].text))
     assert sc._recall(p2, found.cands[0].stems) == 1.0  # the sentence uses every key term of p2

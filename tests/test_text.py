@@ -77,3 +77,10 @@ def test_short_answers_that_state_something_have_content():
     assert text.content_stems("LIFO")
     assert "o(n^2)" in text.content_stems("O(n^2)") and "o(nlogn)" in text.content_stems("It is O(n log n).")
     assert text.content_stems("also (x) to (y)") == []  # no big-O inside a word
+
+
+def test_clitics_and_connectives_are_not_content():
+    # "element's" is the word "element"; "because" and "it's" say nothing a rubric point could hold
+    assert text.content_stems("the element's address") == text.content_stems("the element address")
+    assert text.content_stems("because it's first in first out") == text.content_stems("first in first out")
+    assert "doesn't" in text.content_stems("it doesn't converge")  # a negator stays a word of its own
