@@ -116,7 +116,8 @@ def reference_question(qid: str, prompt: str, reference: str, cut_reasons: bool 
     clauses = [c.text.strip(" .,;:") for s in spans for c in text.clauses(s)]
     clauses = [c for c in clauses if len(text.words(c)) >= MIN_CLAUSE_WORDS]
     if cut_reasons:
-        clauses = [p for c in clauses for p in (x.strip(" .,;:") for x in _REASON.split(c)) if len(text.words(p)) >= 2]
+        pieces = (x.strip(" .,;:") for c in clauses for x in _REASON.split(c))
+        clauses = [p for p in pieces if len(text.words(p)) >= 2]
     clauses = clauses or [reference.strip()]
     points = ([RubricPoint(id=f"r{i + 1}", text=s, weight=1 / len(sents)) for i, s in enumerate(sents)]
               + [RubricPoint(id=f"c{i + 1}", text=c, weight=1 / len(clauses)) for i, c in enumerate(clauses)])

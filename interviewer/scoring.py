@@ -10,13 +10,12 @@ How one answer is judged:
    reads the point and the unit together and so can tell "L1 zeroes weights" from "L1 never zeroes
    weights" or "L2 zeroes weights". Its logit plus `lexical` times the unit's key-term recall (the
    IDF-weighted share of the point's key terms the unit uses: its content words that the question
-   does not already hold) is the unit's evidence logit; the
-   best unit's, calibrated by judge.json (fitted by benchmarks/calibrate.py), is P(point stated), and
-   that unit is the evidence. (The verifier alone is weak on terse technical answers, "LIFO" or
-   "O(n) when the tree is skewed"; the recall term, weighted on validation data, helps there and on
-   every SemEval validation set: benchmarks/RESULTS.md.) The most similar unit of every point is
-   verified first, the runner-up only when that one did not clearly cover the point: the verifier
-   is most of the time an answer takes.
+   does not already hold) is the unit's evidence logit; the best unit's, calibrated by judge.json
+   (fitted by benchmarks/calibrate.py), is P(point stated), and that unit is the evidence. (The
+   verifier alone is weak on terse technical answers, "LIFO" or "O(n) when the tree is skewed"; the
+   recall term, weighted on validation data, helps there and on every SemEval validation set:
+   benchmarks/RESULTS.md.) The most similar unit of every point is verified first, the runner-up only
+   when that one did not clearly cover the point: the verifier is most of the time an answer takes.
 5. P >= covered threshold -> covered, >= partial threshold -> partial, else missed; points within a
    margin of a threshold are flagged for review. Each point earns its weight times its credit:
    min(1, P / full) for a covered point, where `full` is the P the judge typically gives our own
