@@ -255,7 +255,8 @@ def main() -> int:
                      f"over {list(LEXICAL_GRID)} (held-out SemEval questions + CS short-answer dev) without dev F1 "
                      f"below lexical 0's; covered: best on "
                      f"dev F1 ({seen['covered_f1']}) raised above the off-topic floor {seen['floor']}; partial (credit "
-                     f"starts): 75th percentile of P of off-topic answers; dev covered-vs-not F1 {seen['dev_f1']:.3f}, "
+                     f"starts): {PARTIAL_QUANTILE * 100:.0f}th percentile of P of off-topic answers; "
+                     f"dev covered-vs-not F1 {seen['dev_f1']:.3f}, "
                      f"stated-at-least-partly F1 {seen['dev_f1_partial']:.3f}",
         "scale": fitted.scale,
         "bias": fitted.bias,

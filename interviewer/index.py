@@ -28,7 +28,9 @@ from .bank import Bank
 from .models import MiniLM, Wordpieces, wordpieces
 from .records import Question
 
-INDEX_VERSION = "5"  # bump when what a vector is made of changes (5: "same" is a content word)
+# Bump when what a vector is made of changes (5: "same" is a content word; 6: "because", "since",
+# "therefore"... are not: text.STOPWORDS, which Wordpieces leaves out of its mean).
+INDEX_VERSION = "6"
 Progress = Callable[[float, str], None]  # (fraction done, description)
 
 
