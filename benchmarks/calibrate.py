@@ -85,6 +85,21 @@ def best_logits(pairs: list[tuple], weights: JudgeWeights, desc: str) -> Source:
     return Source(cands, np.array(y), np.array(rel))
 
 
+class Memo:
+    """The verifier with every (point, piece) logit remembered: the weight grid scores the same answers again."""
+
+    def __init__(self, model):
+        self.model, self.meta, self.id = model, model.meta, model.id
+        self._seen: dict[tuple[str, str], float] = {}
+
+    def logits(self, points: list[str], pieces: list[str]) -> np.ndarray:
+        keys = list(zip(points, pieces))
+        todo = [k for k in dict.fromkeys(keys) if k not in self._seen]
+        if todo:
+            self._seen.update(zip(todo, self.model.logits([a for a, _ in todo], [b for _, b in todo])))
+        return np.array([self._seen[k] for k in keys], np.float32)
+
+
 def sources(weights: JudgeWeights) -> dict[str, Source]:
     _, held_out = split_semeval(semeval_rows("train"))
     sem = []
@@ -114,14 +129,23 @@ def off_topic_pairs(questions: list) -> list[tuple]:
 
 
 def fit_platt(z: np.ndarray, y: np.ndarray, w: np.ndarray, iters: int = 100) -> tuple[float, float]:
-    """Weighted logistic regression of soft labels on one logit, by Newton's method (deterministic)."""
+    """Weighted logistic regression of soft labels on one logit, by Newton's method from (0, 0) with step
+    halving, so it cannot overshoot into saturation when the logits are large (deterministic)."""
     X = np.column_stack([z, np.ones_like(z)])
-    beta = np.array([1.0, 0.0])
+
+    def loss(b: np.ndarray) -> float:
+        t = X @ b
+        return float(np.sum(w * (np.logaddexp(0, t) - y * t)))
+
+    beta = np.zeros(2)
     for _ in range(iters):
         p = 1 / (1 + np.exp(-X @ beta))
         step = np.linalg.solve((X * (w * p * (1 - p))[:, None]).T @ X + 1e-6 * np.eye(2), X.T @ (w * (p - y)))
-        beta -= step
-        if np.abs(step).max() < 1e-10:
+        t, before = 1.0, loss(beta)
+        while loss(beta - t * step) > before + 1e-12 and t > 1e-6:
+            t /= 2
+        beta = beta - t * step
+        if np.abs(t * step).max() < 1e-10:
             break
     return float(beta[0]), float(beta[1])
 
@@ -216,13 +240,14 @@ def choose_lexical(data: dict[str, Source], current: JudgeWeights) -> tuple[floa
     among the weights that keep covered-vs-not F1 on our dev judgements at least where it is without
     word overlap: past that, keyword lists and on-topic wrong answers start to earn points."""
     groups = validation_items()
+    judge = Memo(verifier())
     rows, best, floor_f1 = [], (-1.0, 0.0), None
     head = f"{'lexical':>8}{'dev F1':>8}{'off-topic credit':>18}" + "".join(f"{g:>18}" for g in groups) + f"{'mean AUC':>10}"
     for lexical in LEXICAL_GRID:
         w, seen = fit_weights(data, lexical, current)
         aucs = []
         for g, items in groups.items():
-            pred = predict(items, scorer_for(list(eval_bank(items)[0].questions.values()), w), progress=False)
+            pred = predict(items, scorer_for(list(eval_bank(items)[0].questions.values()), w, judge), progress=False)
             aucs.append(metrics(pred.scorer, [it.label for it in items])["auc"])
         mean = float(np.mean(aucs))
         floor_f1 = seen["dev_f1"] if floor_f1 is None else floor_f1

@@ -26,7 +26,10 @@ How one answer is judged:
    weight earned, 0..100. (Credit that follows P tracks human grades better than fixed 1 / 0.5 / 0
    steps, and a partial band with growing credit better than a jump from 0: benchmarks/RESULTS.md.)
    In the partial band, where the verifier is unsure, a sentence that negates the point or swaps one
-   of its key terms for the opposite (text.negated / text.contrast) leaves the point missed.
+   of its key terms for the opposite (text.negated / text.contrast) leaves the point missed. At any P,
+   a sentence that pairs the point's terms the other way round ("a stack is FIFO, a queue is LIFO"
+   for "a stack is LIFO, a queue is FIFO"; text.swapped) leaves it missed: the verifier reads the
+   same words as the same claim.
    An answer with every point missed and nothing in it close to the question
    or its rubric is reported as off-topic; that only explains the 0, it never changes a verdict.
 Everything is deterministic: same bank, models, weights and answer -> the same bytes.
@@ -51,7 +54,7 @@ from .models import ModelLoadError, wordpieces
 from .records import Evidence, PointVerdict, Question, ScoreResult
 from .verifier import Verifier
 
-SCORER_VERSION = "2.4.0"  # bump when candidates, gates or credit change
+SCORER_VERSION = "2.5.0"  # bump when candidates, gates or credit change
 WEIGHTS_FILE = Path(__file__).with_name("judge.json")
 OFF_TOPIC = "The answer is off-topic: nothing in it is close to this question or its rubric."
 TOP_CANDIDATES = 2  # units per point the verifier may read, most similar first
@@ -65,6 +68,7 @@ def _clause_stems(unit: str) -> tuple[tuple[str, frozenset[str]], ...]:
 
 _negated = lru_cache(maxsize=8192)(text.negated)
 _contrast = lru_cache(maxsize=8192)(text.contrast)
+_swapped = lru_cache(maxsize=8192)(text.swapped)
 
 
 class AnswerError(ValueError):
@@ -213,6 +217,10 @@ class Scorer:
         # of its terms for the opposite ("L2 shrinks weights" for a point about L1) does not earn it.
         if status == "partial" and (self._contradicts(point.text, c) or _contrast(point.text, c.text)):
             status, note = "missed", "stated negatively or contradicted"
+        # The verifier reads "a stack is FIFO, a queue is LIFO" as stating "a stack is LIFO, a queue is
+        # FIFO" (same words); the same terms paired the other way round never earn the point.
+        if status != "missed" and (pair := _swapped(point.text, c.text)):
+            status, note = "missed", f"pairs the point's terms the other way round ({pair})"
         evidence = Evidence(c.start, c.end, c.text) if status != "missed" else None
         if status == "missed" and not note and any(self._contradicts(point.text, found.cands[i]) for i in logits):
             note = "stated negatively or contradicted"

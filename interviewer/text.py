@@ -260,3 +260,36 @@ def contrast(point: str, unit: str) -> str | None:
             if rivals:
                 return f"{w} -> {rivals[0]}"
     return None
+
+
+def _distinctive(parts: list[set[str]]) -> dict[str, int]:
+    """Each stem that occurs in exactly one of the parts, with that part's index."""
+    seen: dict[str, list[int]] = {}
+    for i, part in enumerate(parts):
+        for s in part:
+            seen.setdefault(s, []).append(i)
+    return {s: ix[0] for s, ix in seen.items() if len(ix) == 1}
+
+
+def swapped(point: str, unit: str) -> str | None:
+    """The unit uses the point's terms but pairs them the other way round ("a stack is LIFO, a queue is
+    FIFO" -> "a stack is FIFO, a queue is LIFO"): at least two clauses of the unit each join terms that
+    the point keeps in different clauses. Only terms that occur in a single clause of each text count,
+    so a reordered answer ("binary search is O(log n); linear search is O(n)") is not a swap.
+    Returns 'a + c' (two terms the unit joins that the point keeps apart) or None."""
+    pc = [set(content_stems(c.text)) for c in clauses(Span(0, len(point), point))]
+    uc = [set(content_stems(c.text)) for c in clauses(Span(0, len(unit), unit))]
+    if len(pc) < 2 or len(uc) < 2:
+        return None
+    p_at, u_at = _distinctive(pc), _distinctive(uc)
+    shared = sorted(set(p_at) & set(u_at))
+    mixed = []
+    for k in range(len(uc)):
+        here = [t for t in shared if u_at[t] == k]
+        if len({p_at[t] for t in here}) >= 2:
+            mixed.append(here)
+    if len(mixed) < 2:
+        return None
+    a = mixed[0][0]
+    c = next(t for t in mixed[0] if p_at[t] != p_at[a])
+    return f"{a} + {c}"

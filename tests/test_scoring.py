@@ -175,6 +175,23 @@ def test_a_negated_or_swapped_sentence_in_the_partial_band_earns_nothing(eng):
         assert (v.credit > 0) == (expected == "partial") and (v.evidence is None) == (expected == "missed")
 
 
+def test_terms_paired_the_other_way_round_earn_nothing_even_when_the_verifier_is_sure(eng):
+    """Scorer 2.5: the verifier reads the same words with the roles exchanged as the point itself; a
+    sentence that pairs the point's terms the other way round is missed with a note, at any P."""
+    w = eng.scorer.weights
+    q = eng.bank.get("reg-l1-l2")
+    point = q.points[0].model_copy(update={"text": "L1 drives some weights to exactly zero, while L2 shrinks "
+                                                   "all weights smoothly."})
+    sure = (math.log(0.99 / 0.01) - w.bias) / w.scale  # P = 0.99
+    cases = {"L2 drives some weights to exactly zero, while L1 shrinks all weights smoothly.": "missed",
+             "L2 shrinks all weights smoothly, while L1 drives some weights to exactly zero.": "covered"}
+    for answer, expected in cases.items():
+        v = eng.scorer._verdict(point, eng.scorer.analyse(q, answer), {0: sure})
+        assert v.status == expected, answer
+        assert v.note.startswith("pairs the point's terms the other way round") == (expected == "missed")
+        assert (v.credit > 0) == (expected == "covered")
+
+
 def test_key_terms_leave_out_the_words_of_the_question(eng):
     """Scorer 2.4: repeating the question's words is no sign of knowing the point, so they are not key
     terms of it; a point made only of the question's words keeps them all."""

@@ -66,6 +66,23 @@ def test_contrast_finds_swapped_terms_only_when_the_point_term_is_gone():
     assert text.contrast("Dropout is applied only during training", "dropout is applied at training time") is None
 
 
+def test_swapped_finds_terms_paired_the_other_way_round():
+    point = ("A stack removes elements last-in, first-out from the top, while a queue removes them "
+             "first-in, first-out from the front.")
+    assert text.swapped(point, "A stack removes elements first-in, first-out from the top, while a queue "
+                               "removes them last-in, first-out from the front.") is not None
+    sorts = "Linear search is O(n) because it checks every element; binary search is O(log n) because it halves the range."
+    assert text.swapped(sorts, "Linear search is O(log n) because it checks every element; "
+                               "binary search is O(n) because it halves the range.") is not None
+    # the same pairs in another order, or in one clause, or in a single-clause answer: not a swap
+    assert text.swapped(sorts, "Binary search halves the range, so it is O(log n); linear search checks "
+                               "every element, O(n).") is None
+    assert text.swapped(point, "A queue removes elements first in first out from the front, while a stack "
+                               "removes the last element added from the top.") is None
+    assert text.swapped(point, "queue is FIFO, stack is LIFO") is None
+    assert text.swapped("L1 zeroes weights", "L2 zeroes weights") is None
+
+
 def test_code_is_not_gibberish():
     answer = "I keep a hash map from value to index.\n```python\nfor i, x in enumerate(a):\n    d[x] = i\n```"
     assert text.gibberish_ratio(answer) < 0.2
