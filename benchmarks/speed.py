@@ -61,7 +61,8 @@ def latency(runs: int = 60) -> dict:
     eng.scorer.score(q8, answer)  # warm caches
     scorer_t, base_t = [], []
     for _ in range(runs):  # interleaved, so both see the same machine load
-        for cache in (scoring._clause_stems, scoring._negated, scoring._contrast, scoring._swapped):
+        for cache in (scoring._clause_stems, scoring._negated, scoring._contrast, scoring._swapped,
+                      scoring._other_complexity):
             cache.cache_clear()  # every real answer is new text: no warm memo from the last run
         t = time.perf_counter()
         eng.scorer.score(q8, answer)

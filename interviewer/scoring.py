@@ -28,8 +28,9 @@ How one answer is judged:
    In the partial band, where the verifier is unsure, a sentence that negates the point or swaps one
    of its key terms for the opposite (text.negated / text.contrast) leaves the point missed. At any P,
    a sentence that pairs the point's terms the other way round ("a stack is FIFO, a queue is LIFO"
-   for "a stack is LIFO, a queue is FIFO"; text.swapped) leaves it missed: the verifier reads the
-   same words as the same claim.
+   for "a stack is LIFO, a queue is FIFO"; text.swapped), or whose only big-O terms differ from the
+   point's ("O(n^2)" for "O(n log n)"; text.other_complexity), leaves it missed: the verifier reads
+   the same words as the same claim.
    An answer with every point missed and nothing in it close to the question
    or its rubric is reported as off-topic; that only explains the 0, it never changes a verdict.
 Everything is deterministic: same bank, models, weights and answer -> the same bytes.
@@ -69,6 +70,7 @@ def _clause_stems(unit: str) -> tuple[tuple[str, frozenset[str]], ...]:
 _negated = lru_cache(maxsize=8192)(text.negated)
 _contrast = lru_cache(maxsize=8192)(text.contrast)
 _swapped = lru_cache(maxsize=8192)(text.swapped)
+_other_complexity = lru_cache(maxsize=8192)(text.other_complexity)
 
 
 class AnswerError(ValueError):
@@ -221,6 +223,8 @@ class Scorer:
         # FIFO" (same words); the same terms paired the other way round never earn the point.
         if status != "missed" and (pair := _swapped(point.text, c.text)):
             status, note = "missed", f"pairs the point's terms the other way round ({pair})"
+        elif status != "missed" and (change := _other_complexity(point.text, c.text)):
+            status, note = "missed", f"states another complexity ({change})"  # same words, other O(...)
         evidence = Evidence(c.start, c.end, c.text) if status != "missed" else None
         if status == "missed" and not note and any(self._contradicts(point.text, found.cands[i]) for i in logits):
             note = "stated negatively or contradicted"

@@ -148,7 +148,26 @@ def content_stems(text: str) -> list[str]:
     few letters."""
     ws = [_CLITIC.sub("", w) for w in words(text)]  # "element's" -> "element", "it's" -> "it"
     stems = [stem(w) for w in ws if w not in STOPWORDS and len(w) > 1]
-    return stems + ["o(" + re.sub(r"\s+", "", inner.lower()) + ")" for inner in _BIG_O.findall(text)]
+    return stems + big_o(text)
+
+
+def big_o(text: str) -> list[str]:
+    """The big-O terms of a text, written one way: "O(n log n)", "Θ(nlogn)" -> "o(nlogn)"; "O(n²)" ->
+    "o(n^2)"; a logarithm's base is dropped ("O(log2 n)" -> "o(logn)")."""
+    out = []
+    for inner in _BIG_O.findall(text):
+        term = re.sub(r"\s+", "", inner.lower()).replace("\u00b2", "^2").replace("\u00b3", "^3")
+        out.append("o(" + re.sub(r"\b(?:log_?\{?\d+\}?|lg)", "log", term) + ")")
+    return out
+
+
+def other_complexity(point: str, unit: str) -> str | None:
+    """The point states a complexity (big-O) and the unit states only others ("merge sort runs in
+    O(n^2)" for "... in O(n log n)"). Returns 'point's -> unit's' or None."""
+    mine, theirs = big_o(point), big_o(unit)
+    if mine and theirs and not set(mine) & set(theirs):
+        return f"{mine[0]} -> {theirs[0]}"
+    return None
 
 
 def negated(text: str, about: set[str] | None = None) -> bool:

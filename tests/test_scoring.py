@@ -192,6 +192,21 @@ def test_terms_paired_the_other_way_round_earn_nothing_even_when_the_verifier_is
         assert (v.credit > 0) == (expected == "covered")
 
 
+def test_another_complexity_earns_nothing_even_when_the_verifier_is_sure(eng):
+    """Scorer 2.5: "O(n^2)" for a point that says "O(n log n)" reads to the verifier like the point;
+    a sentence whose only big-O terms differ from the point's is missed with a note, at any P."""
+    w = eng.scorer.weights
+    q = eng.bank.get("reg-l1-l2")
+    point = q.points[0].model_copy(update={"text": "Merge sort runs in O(n log n) time in every case."})
+    sure = (math.log(0.99 / 0.01) - w.bias) / w.scale  # P = 0.99
+    cases = {"Merge sort runs in O(n^2) time in every case.": "missed",
+             "Merge sort always takes O(nlogn) time.": "covered"}
+    for answer, expected in cases.items():
+        v = eng.scorer._verdict(point, eng.scorer.analyse(q, answer), {0: sure})
+        assert v.status == expected, answer
+        assert (v.note == "states another complexity (o(nlogn) -> o(n^2))") == (expected == "missed")
+
+
 def test_key_terms_leave_out_the_words_of_the_question(eng):
     """Scorer 2.4: repeating the question's words is no sign of knowing the point, so they are not key
     terms of it; a point made only of the question's words keeps them all."""

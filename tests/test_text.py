@@ -83,6 +83,16 @@ def test_swapped_finds_terms_paired_the_other_way_round():
     assert text.swapped("L1 zeroes weights", "L2 zeroes weights") is None
 
 
+def test_big_o_terms_are_written_one_way_and_another_complexity_is_found():
+    assert text.big_o("O(n log n), Θ(nlogn), O(n²), O(log2 n), O(lg n)") == ["o(nlogn)", "o(nlogn)", "o(n^2)",
+                                                                            "o(logn)", "o(logn)"]
+    point = "Merge sort runs in O(n log n) time in every case."
+    assert text.other_complexity(point, "merge sort runs in O(n^2)") == "o(nlogn) -> o(n^2)"
+    assert text.other_complexity(point, "it is O(n logn) always") is None
+    assert text.other_complexity(point, "it is n log n") is None       # no big-O term: nothing to compare
+    assert text.other_complexity("Binary search halves the range", "it is O(log n)") is None
+
+
 def test_code_is_not_gibberish():
     answer = "I keep a hash map from value to index.\n```python\nfor i, x in enumerate(a):\n    d[x] = i\n```"
     assert text.gibberish_ratio(answer) < 0.2
