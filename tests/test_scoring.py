@@ -175,36 +175,30 @@ def test_a_negated_or_swapped_sentence_in_the_partial_band_earns_nothing(eng):
         assert (v.credit > 0) == (expected == "partial") and (v.evidence is None) == (expected == "missed")
 
 
-def test_terms_paired_the_other_way_round_earn_nothing_even_when_the_verifier_is_sure(eng):
-    """Scorer 2.5: the verifier reads the same words with the roles exchanged as the point itself; a
-    sentence that pairs the point's terms the other way round is missed with a note, at any P."""
-    w = eng.scorer.weights
-    q = eng.bank.get("reg-l1-l2")
-    point = q.points[0].model_copy(update={"text": "L1 drives some weights to exactly zero, while L2 shrinks "
-                                                   "all weights smoothly."})
-    sure = (math.log(0.99 / 0.01) - w.bias) / w.scale  # P = 0.99
-    cases = {"L2 drives some weights to exactly zero, while L1 shrinks all weights smoothly.": "missed",
-             "L2 shrinks all weights smoothly, while L1 drives some weights to exactly zero.": "covered"}
-    for answer, expected in cases.items():
-        v = eng.scorer._verdict(point, eng.scorer.analyse(q, answer), {0: sure})
-        assert v.status == expected, answer
-        assert v.note.startswith("pairs the point's terms the other way round") == (expected == "missed")
-        assert (v.credit > 0) == (expected == "covered")
+SWAP_POINT = "L1 drives some weights to exactly zero, while L2 shrinks all weights smoothly."
+SORT_POINT = "Merge sort runs in O(n log n) time in every case."
 
 
-def test_another_complexity_earns_nothing_even_when_the_verifier_is_sure(eng):
-    """Scorer 2.5: "O(n^2)" for a point that says "O(n log n)" reads to the verifier like the point;
-    a sentence whose only big-O terms differ from the point's is missed with a note, at any P."""
+@pytest.mark.parametrize("point_text, answer, note", [
+    (SWAP_POINT, "L2 drives some weights to exactly zero, while L1 shrinks all weights smoothly.",
+     "pairs the point's terms the other way round"),
+    (SWAP_POINT, "L2 shrinks all weights smoothly, while L1 drives some weights to exactly zero.", ""),
+    (SORT_POINT, "Merge sort runs in O(n^2) time in every case.", "states another complexity (o(nlogn) -> o(n^2))"),
+    (SORT_POINT, "Merge sort always takes O(nlogn) time.", ""),
+])
+def test_swapped_terms_or_another_complexity_earn_nothing_even_when_the_verifier_is_sure(eng, point_text, answer,
+                                                                                         note):
+    """Scorer 2.5: the verifier reads the same words with the roles exchanged, or with another big-O, as
+    the point itself; such a sentence is missed with a note at any P. The same pairs in another order,
+    or the same complexity written another way, stay covered."""
     w = eng.scorer.weights
     q = eng.bank.get("reg-l1-l2")
-    point = q.points[0].model_copy(update={"text": "Merge sort runs in O(n log n) time in every case."})
+    point = q.points[0].model_copy(update={"text": point_text})
     sure = (math.log(0.99 / 0.01) - w.bias) / w.scale  # P = 0.99
-    cases = {"Merge sort runs in O(n^2) time in every case.": "missed",
-             "Merge sort always takes O(nlogn) time.": "covered"}
-    for answer, expected in cases.items():
-        v = eng.scorer._verdict(point, eng.scorer.analyse(q, answer), {0: sure})
-        assert v.status == expected, answer
-        assert (v.note == "states another complexity (o(nlogn) -> o(n^2))") == (expected == "missed")
+    v = eng.scorer._verdict(point, eng.scorer.analyse(q, answer), {0: sure})
+    assert v.status == ("missed" if note else "covered")
+    assert v.note.startswith(note) if note else v.note == ""
+    assert (v.credit > 0) == (not note)
 
 
 def test_key_terms_leave_out_the_words_of_the_question(eng):
