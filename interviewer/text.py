@@ -156,16 +156,21 @@ def big_o(text: str) -> list[str]:
     "o(n^2)"; a logarithm's base is dropped ("O(log2 n)" -> "o(logn)")."""
     out = []
     for inner in _BIG_O.findall(text):
-        term = re.sub(r"\s+", "", inner.lower()).replace("\u00b2", "^2").replace("\u00b3", "^3")
+        term = re.sub(r"[\s*\u00b7\u00d7\u22c5]+", "", inner.lower()).replace("\u00b2", "^2").replace("\u00b3", "^3")
         out.append("o(" + re.sub(r"\b(?:log_?\{?\d+\}?|lg)", "log", term) + ")")
     return out
 
 
+def _summands(term: str) -> set[str]:
+    return set(term[2:-1].split("+"))
+
+
 def other_complexity(point: str, unit: str) -> str | None:
     """The point states a complexity (big-O) and the unit states only others ("merge sort runs in
-    O(n^2)" for "... in O(n log n)"). Returns 'point's -> unit's' or None."""
+    O(n^2)" for "... in O(n log n)"). A term shares a summand with the point's ("O(n + k log k)" for
+    "O(n)", "O(nd^2)" for "O(nd^2 + d^3)") is not another. Returns 'point's -> unit's' or None."""
     mine, theirs = big_o(point), big_o(unit)
-    if mine and theirs and not set(mine) & set(theirs):
+    if mine and theirs and not set().union(*map(_summands, mine)) & set().union(*map(_summands, theirs)):
         return f"{mine[0]} -> {theirs[0]}"
     return None
 
@@ -292,9 +297,11 @@ def _distinctive(parts: list[set[str]]) -> dict[str, int]:
 
 def swapped(point: str, unit: str) -> str | None:
     """The unit uses the point's terms but pairs them the other way round ("a stack is LIFO, a queue is
-    FIFO" -> "a stack is FIFO, a queue is LIFO"): at least two clauses of the unit each join terms that
-    the point keeps in different clauses. Only terms that occur in a single clause of each text count,
-    so a reordered answer ("binary search is O(log n); linear search is O(n)") is not a swap.
+    FIFO" -> "a stack is FIFO, a queue is LIFO"): one clause of the unit holds mostly the terms of one
+    clause of the point plus a term of another, and a second clause of the unit the reverse. Only terms
+    that occur in a single clause of each text count, so a reordered answer ("binary search is
+    O(log n); linear search is O(n)") is not a swap, and neither is a paraphrase that borrows a word
+    of the other clause in another sense.
     Returns 'a + c' (two terms the unit joins that the point keeps apart) or None."""
     pc = [set(content_stems(c.text)) for c in clauses(Span(0, len(point), point))]
     uc = [set(content_stems(c.text)) for c in clauses(Span(0, len(unit), unit))]
@@ -302,13 +309,17 @@ def swapped(point: str, unit: str) -> str | None:
         return None
     p_at, u_at = _distinctive(pc), _distinctive(uc)
     shared = sorted(set(p_at) & set(u_at))
-    mixed = []
+    frames: list[tuple[int, set[int], str, str]] = []  # (frame, point clauses held, a frame term, a foreign one)
     for k in range(len(uc)):
-        here = [t for t in shared if u_at[t] == k]
-        if len({p_at[t] for t in here}) >= 2:
-            mixed.append(here)
-    if len(mixed) < 2:
-        return None
-    a = mixed[0][0]
-    c = next(t for t in mixed[0] if p_at[t] != p_at[a])
-    return f"{a} + {c}"
+        here = Counter(p_at[t] for t in shared if u_at[t] == k)
+        top = here.most_common(2)
+        if len(top) == 2 and top[0][1] > top[1][1]:  # mostly one clause of the point, plus another's term
+            frame = top[0][0]
+            a = next(t for t in shared if u_at[t] == k and p_at[t] == frame)
+            c = next(t for t in shared if u_at[t] == k and p_at[t] != frame)
+            frames.append((frame, set(here), a, c))
+    for f1, held1, a, c in frames:
+        for f2, held2, _, _ in frames:
+            if f1 != f2 and f2 in held1 and f1 in held2:  # each took a term from the other's clause
+                return f"{a} + {c}"
+    return None

@@ -81,6 +81,11 @@ def test_swapped_finds_terms_paired_the_other_way_round():
                                "removes the last element added from the top.") is None
     assert text.swapped(point, "queue is FIFO, stack is LIFO") is None
     assert text.swapped("L1 zeroes weights", "L2 zeroes weights") is None
+    # a paraphrase that borrows a word of the other clause in another sense ("right") is not a swap
+    assert text.swapped("Classification only needs the correct class ranked highest, so decisions can be right "
+                        "despite wrong probabilities.",
+                        "Classification, though, only needs the right class to come out on top, so the ranking "
+                        "of classes can be correct even when the probability values are far off.") is None
 
 
 def test_big_o_terms_are_written_one_way_and_another_complexity_is_found():
@@ -91,6 +96,10 @@ def test_big_o_terms_are_written_one_way_and_another_complexity_is_found():
     assert text.other_complexity(point, "it is O(n logn) always") is None
     assert text.other_complexity(point, "it is n log n") is None       # no big-O term: nothing to compare
     assert text.other_complexity("Binary search halves the range", "it is O(log n)") is None
+    # the same term written with other multiplication signs, or sharing a summand, is not another
+    assert text.big_o("O(n*k*d), O(n·k·d), O(n × k × d)") == ["o(nkd)"] * 3
+    assert text.other_complexity("Selecting the top k costs O(n).", "O(n log n) to sort all, O(n + k log k) here") is None
+    assert text.other_complexity("Normal equations cost O(nd² + d³).", "Forming X^T X costs O(n·d^2).") is None
 
 
 def test_code_is_not_gibberish():
