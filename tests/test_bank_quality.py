@@ -76,7 +76,7 @@ def consistency(engine):  # noqa: F811
 # (median own 79, 5 % of model answers under 50; own beats unrelated by 20+ points on 98 % of
 # questions, median unrelated 3) and scorer 2.3 on 2026-12-01 (median own 86, 1.5 % under 50, own
 # beats unrelated by 20+ on 99.6 %, median unrelated 2), scorer 2.4 (median own 86, 2.7 % under 50,
-# 99.6 %, median unrelated 1.5) and scorer 2.5 (86, 3.1 % under 50, 99.6 %, 1.4).
+# 99.6 %, median unrelated 1.5) and scorer 2.5 (86, 2.7 % under 50, 99.6 %, 1.4).
 # `python -m benchmarks.bank_quality` lists the questions under OWN_MIN / over UNRELATED_MAX.
 def test_model_answers_cover_their_own_rubric(consistency):
     own = [r.own for r in consistency]
