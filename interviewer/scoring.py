@@ -221,7 +221,7 @@ class Scorer:
             status, note = "missed", "stated negatively or contradicted"
         # The verifier reads "a stack is FIFO, a queue is LIFO" as stating "a stack is LIFO, a queue is
         # FIFO" (same words); the same terms paired the other way round never earn the point.
-        if status != "missed" and _swapped(point.text, c.text):  # (its stems would read oddly in a note)
+        if status != "missed" and _swapped(point.text, c.text):
             status, note = "missed", "pairs the point's terms the other way round"
         elif status != "missed" and (change := _other_complexity(point.text, c.text)):
             status, note = "missed", f"states another complexity ({change})"  # same words, other O(...)

@@ -295,31 +295,23 @@ def _distinctive(parts: list[set[str]]) -> dict[str, int]:
     return {s: ix[0] for s, ix in seen.items() if len(ix) == 1}
 
 
-def swapped(point: str, unit: str) -> str | None:
+def swapped(point: str, unit: str) -> bool:
     """The unit uses the point's terms but pairs them the other way round ("a stack is LIFO, a queue is
     FIFO" -> "a stack is FIFO, a queue is LIFO"): one clause of the unit holds mostly the terms of one
     clause of the point plus a term of another, and a second clause of the unit the reverse. Only terms
     that occur in a single clause of each text count, so a reordered answer ("binary search is
     O(log n); linear search is O(n)") is not a swap, and neither is a paraphrase that borrows a word
-    of the other clause in another sense.
-    Returns 'a + c' (two terms the unit joins that the point keeps apart) or None."""
+    of the other clause in another sense."""
     pc = [set(content_stems(c.text)) for c in clauses(Span(0, len(point), point))]
     uc = [set(content_stems(c.text)) for c in clauses(Span(0, len(unit), unit))]
     if len(pc) < 2 or len(uc) < 2:
-        return None
+        return False
     p_at, u_at = _distinctive(pc), _distinctive(uc)
-    shared = sorted(set(p_at) & set(u_at))
-    frames: list[tuple[int, set[int], str, str]] = []  # (frame, point clauses held, a frame term, a foreign one)
+    frames: list[tuple[int, set[int]]] = []  # per mixed unit clause: (its main point clause, point clauses held)
     for k in range(len(uc)):
-        here = Counter(p_at[t] for t in shared if u_at[t] == k)
+        here = Counter(p_at[t] for t in set(p_at) & set(u_at) if u_at[t] == k)
         top = here.most_common(2)
         if len(top) == 2 and top[0][1] > top[1][1]:  # mostly one clause of the point, plus another's term
-            frame = top[0][0]
-            a = next(t for t in shared if u_at[t] == k and p_at[t] == frame)
-            c = next(t for t in shared if u_at[t] == k and p_at[t] != frame)
-            frames.append((frame, set(here), a, c))
-    for f1, held1, a, c in frames:
-        for f2, held2, _, _ in frames:
-            if f1 != f2 and f2 in held1 and f1 in held2:  # each took a term from the other's clause
-                return f"{a} + {c}"
-    return None
+            frames.append((top[0][0], set(here)))
+    # two such clauses, each holding a term of the other's main clause
+    return any(f1 != f2 and f2 in held1 and f1 in held2 for f1, held1 in frames for f2, held2 in frames)

@@ -70,22 +70,22 @@ def test_swapped_finds_terms_paired_the_other_way_round():
     point = ("A stack removes elements last-in, first-out from the top, while a queue removes them "
              "first-in, first-out from the front.")
     assert text.swapped(point, "A stack removes elements first-in, first-out from the top, while a queue "
-                               "removes them last-in, first-out from the front.") is not None
+                               "removes them last-in, first-out from the front.") is True
     sorts = "Linear search is O(n) because it checks every element; binary search is O(log n) because it halves the range."
     assert text.swapped(sorts, "Linear search is O(log n) because it checks every element; "
-                               "binary search is O(n) because it halves the range.") is not None
+                               "binary search is O(n) because it halves the range.") is True
     # the same pairs in another order, or in one clause, or in a single-clause answer: not a swap
     assert text.swapped(sorts, "Binary search halves the range, so it is O(log n); linear search checks "
-                               "every element, O(n).") is None
+                               "every element, O(n).") is False
     assert text.swapped(point, "A queue removes elements first in first out from the front, while a stack "
-                               "removes the last element added from the top.") is None
-    assert text.swapped(point, "queue is FIFO, stack is LIFO") is None
-    assert text.swapped("L1 zeroes weights", "L2 zeroes weights") is None
+                               "removes the last element added from the top.") is False
+    assert text.swapped(point, "queue is FIFO, stack is LIFO") is False
+    assert text.swapped("L1 zeroes weights", "L2 zeroes weights") is False
     # a paraphrase that borrows a word of the other clause in another sense ("right") is not a swap
     assert text.swapped("Classification only needs the correct class ranked highest, so decisions can be right "
                         "despite wrong probabilities.",
                         "Classification, though, only needs the right class to come out on top, so the ranking "
-                        "of classes can be correct even when the probability values are far off.") is None
+                        "of classes can be correct even when the probability values are far off.") is False
 
 
 def test_big_o_terms_are_written_one_way_and_another_complexity_is_found():
