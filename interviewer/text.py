@@ -223,14 +223,16 @@ def _known(w: str, vocab: frozenset[str]) -> bool:
 
 
 def gibberish_ratio(text: str) -> float:
-    """Share of tokens that are not words, or how much one word dominates, in [0, 1].
+    """Share of tokens that are not words or that repeat the word just before them ("graph graph node
+    node": keywords stuffed in, not a statement), or how much one word dominates, in [0, 1].
     Fenced code blocks are left out: code is not prose, but it is not gibberish either."""
     ws = words(_FENCED.sub(" ", text)) or words(text)
     if not ws:
         return 1.0
     vocab = vocabulary()
     acronyms = {a.lower() for a in _ACRONYM.findall(text)}  # LIFO, BST, DFS: written in capitals, not mashed
-    bad = sum(not (_known(w, vocab) or w in acronyms) for w in ws) / len(ws)
+    bad = sum(not (_known(w, vocab) or w in acronyms) or w == before
+              for w, before in zip(ws, [""] + ws[:-1])) / len(ws)
     if len(ws) < 8:
         return bad
     # Repetition, judged on content words where there are enough ("the shorter the string, the more

@@ -177,6 +177,7 @@ def test_a_negated_or_swapped_sentence_in_the_partial_band_earns_nothing(eng):
 
 SWAP_POINT = "L1 drives some weights to exactly zero, while L2 shrinks all weights smoothly."
 SORT_POINT = "Merge sort runs in O(n log n) time in every case."
+L1_POINT = "L1 regularisation drives some weights to exactly zero, giving a sparse model."
 
 
 @pytest.mark.parametrize("point_text, answer, note", [
@@ -185,12 +186,16 @@ SORT_POINT = "Merge sort runs in O(n log n) time in every case."
     (SWAP_POINT, "L2 shrinks all weights smoothly, while L1 drives some weights to exactly zero.", ""),
     (SORT_POINT, "Merge sort runs in O(n^2) time in every case.", "states another complexity (o(nlogn) -> o(n^2))"),
     (SORT_POINT, "Merge sort always takes O(nlogn) time.", ""),
+    (L1_POINT, "L2 regularisation drives some weights to exactly zero, giving a sparse model.",
+     "swaps a key term for its opposite (l1 -> l2)"),
+    (L1_POINT, "With L1 regularisation a few weights end up at exactly zero, so the model is sparse.", ""),
 ])
 def test_swapped_terms_or_another_complexity_earn_nothing_even_when_the_verifier_is_sure(eng, point_text, answer,
                                                                                          note):
     """Scorer 2.5: the verifier reads the same words with the roles exchanged, or with another big-O, as
     the point itself; such a sentence is missed with a note at any P. The same pairs in another order,
-    or the same complexity written another way, stay covered."""
+    or the same complexity written another way, stay covered. Scorer 2.6: likewise a key term swapped
+    for its opposite (L1 -> L2), which the key-term recall can lift past covered."""
     w = eng.scorer.weights
     q = eng.bank.get("reg-l1-l2")
     point = q.points[0].model_copy(update={"text": point_text})

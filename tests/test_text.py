@@ -50,6 +50,10 @@ def test_gibberish_ratio():
     assert text.gibberish_ratio("You can scratch the copper with the paperclip, so the copper is softer, and if "
                                 "the copper could scratch the paperclip, it would be softer.") < 0.5
     assert text.gibberish_ratio("um um um um yeah yeah so so so the the the") > 0.5
+    # keywords stuffed in pairs state nothing; a doubled word in a sentence is a slip, not gibberish
+    assert text.gibberish_ratio("graph graph node node edge edge weight weight zzz zzz") > 0.5
+    assert text.gibberish_ratio("lorem ipsum dolor sit amet gradient gradient tree tree consectetur adipiscing") > 0.5
+    assert text.gibberish_ratio("It is very very fast because the the array is already sorted.") < 0.5
 
 
 def test_stems_match_spelling_variants():
