@@ -298,7 +298,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--cs", action="store_true", help="add the graded CS training answers (cs_train.jsonl)")
     ap.add_argument("--init", type=Path, help="continue training from this adapter")
     ap.add_argument("--replay", type=int, default=0,
-                    help="with --init: train on this many of the other pairs (sampled) besides the CS ones")
+                    help="keep only this many of the original pairs (sampled), then add the CS ones; for --init")
     ap.add_argument("--cs-repeat", type=int, default=1, help="each CS pair this many times per epoch")
     ap.add_argument("--out", type=Path, default=ADAPTER)
     args = ap.parse_args(argv)

@@ -217,18 +217,20 @@ class Scorer:
         c = found.cands[best_i]
         note = ""
         # In the partial band the verifier is unsure; there a sentence that negates the point does not earn
-        # it. One that swaps a key term for its opposite ("L2 shrinks weights" for a point about L1) never
-        # does: with the key-term recall weighted in, the shared words can lift it past covered.
+        # it. At any P none of these does, as the verifier reads the same words as the same claim and the
+        # key-term recall can lift them past covered: a key term swapped for its opposite ("L2 shrinks
+        # weights" for a point about L1), the terms paired the other way round ("a stack is FIFO, a queue
+        # is LIFO" for "a stack is LIFO, a queue is FIFO"), another big-O.
         if status == "partial" and self._contradicts(point.text, c):
-            status, note = "missed", "stated negatively or contradicted"
+            note = "stated negatively or contradicted"
         elif status != "missed" and (swap := _contrast(point.text, c.text)):
-            status, note = "missed", f"swaps a key term for its opposite ({swap})"
-        # The verifier reads "a stack is FIFO, a queue is LIFO" as stating "a stack is LIFO, a queue is
-        # FIFO" (same words); the same terms paired the other way round never earn the point.
-        if status != "missed" and _swapped(point.text, c.text):
-            status, note = "missed", "pairs the point's terms the other way round"
+            note = f"swaps a key term for its opposite ({swap})"
+        elif status != "missed" and _swapped(point.text, c.text):
+            note = "pairs the point's terms the other way round"
         elif status != "missed" and (change := _other_complexity(point.text, c.text)):
-            status, note = "missed", f"states another complexity ({change})"  # same words, other O(...)
+            note = f"states another complexity ({change})"
+        if note:
+            status = "missed"
         evidence = Evidence(c.start, c.end, c.text) if status != "missed" else None
         if status == "missed" and not note and any(self._contradicts(point.text, found.cands[i]) for i in logits):
             note = "stated negatively or contradicted"
