@@ -1,7 +1,7 @@
 # The two set-up commands of the README:
 #   make run    install everything and start the app on http://127.0.0.1:7860
 #   make test   install everything (incl. Debian chromium and bubblewrap) and run the whole test suite
-# Other targets: make bench (grader accuracy + speed), make train-verifier (refit the verifier's adapter,
+# Other targets: make bench (grader accuracy + speed), make bench-deep (the opt-in LLM judge beside it), make train-verifier (refit the verifier's adapter,
 # ~1 h on 2 cores; needs ../shared/eval), make calibrate (refit judge.json), make screenshots.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: run test bench train-verifier calibrate screenshots install install-test system-deps
+.PHONY: run test bench bench-deep train-verifier calibrate screenshots install install-test system-deps
 
 run: install system-deps
 	$(PY) app.py
@@ -20,6 +20,12 @@ test: install-test system-deps
 
 bench: install-test
 	$(PY) -m benchmarks
+
+# The opt-in deep review's LLM judge beside the default scorer (installs the `llm` extra: compiles
+# llama-cpp-python, 10-25 min the first time; the benchmark ~30 min).
+bench-deep: install-test
+	$(PY) -m pip install -q -e ".[llm]"
+	$(PY) -m benchmarks.deep_review --semeval-sample 300
 
 # Two steps: the base adapter (2 epochs), then one epoch more with the graded CS training answers.
 train-verifier: install-test

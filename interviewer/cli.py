@@ -1,5 +1,6 @@
 """The `interviewer` command line: validate the bank, list questions, score an answer, practise in
-the terminal, run ML-coding solutions, evaluate the grader, and start the web app.
+the terminal, run ML-coding solutions, evaluate the grader, get a local LLM's second opinion on a
+saved session (`deep-review`, optional), and start the web app.
 
 Errors a user can cause (bad bank, unknown id, unreadable file, over-long answer, missing model)
 print one clear line on stderr and exit 2; they never print a stack trace.
@@ -161,6 +162,34 @@ def cmd_eval(args) -> int:
     return eval_command(args)
 
 
+def cmd_deep_review(args) -> int:
+    from .deep_review import format_review, review
+    from .llm_judge import LLMJudge
+    from .store import Store
+    store = Store()
+    if args.session:
+        try:
+            transcript = store.get_transcript(args.session)
+        except KeyError as e:
+            raise UserError(str(e.args[0])) from None
+    else:
+        recent = store.list_sessions(limit=1)
+        if not recent:
+            raise UserError("no saved sessions yet: practise or run an interview first")
+        transcript = store.get_transcript(recent[0].id)
+    print(f"Loading the local LLM ({LLMJudge.id})...", file=sys.stderr)
+    judge = LLMJudge(progress=lambda m: print(m, file=sys.stderr))
+    reviews = review(transcript, judge, progress=None if args.json else
+                     lambda n, total: print(f"Reviewing answer {n} of {total}...", file=sys.stderr))
+    if args.json:
+        print(json.dumps({"session": transcript.session.id, "model": judge.id,
+                          "answers": [r.to_dict() for r in reviews]}, indent=2, ensure_ascii=False))
+    else:
+        print(f"Deep review of session {transcript.session.id} ({transcript.session.kind}, {transcript.session.status})")
+        print(format_review(reviews))
+    return 0
+
+
 def cmd_app(args) -> int:
     sys.path.insert(0, str(config.PROJECT_DIR))
     import app  # the Gradio app lives at the project root
@@ -212,6 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=None, help="score at most this many answers per file")
     p.set_defaults(fn=cmd_eval)
+
+    p = sub.add_parser("deep-review", help="a second opinion on a saved session's verdicts from a local LLM "
+                                           "(optional 'llm' extra)")
+    p.add_argument("--session", help="session id (default: the most recent session)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fn=cmd_deep_review)
 
     p = sub.add_parser("app", help="start the web app")
     p.add_argument("--host", default=config.host())
