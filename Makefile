@@ -22,7 +22,7 @@ bench: install-test
 	$(PY) -m benchmarks
 
 # The opt-in deep review's LLM judge beside the default scorer (installs the `llm` extra: compiles
-# llama-cpp-python, 10-25 min the first time; the benchmark ~30 min).
+# llama-cpp-python, 5-25 min the first time; the benchmark ~40 min).
 bench-deep: install-test
 	$(PY) -m pip install -q -e ".[llm]"
 	$(PY) -m benchmarks.deep_review --semeval-sample 300

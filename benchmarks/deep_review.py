@@ -85,11 +85,8 @@ def _items(path, split_prefix: str | None = None, sample: int | None = None) -> 
 
 def answers(llm: LLMJudge, items: list[evaluate.Item], desc: str) -> dict:
     pred = evaluate.predict(items, progress=False)
-    order = sorted(range(len(items)), key=lambda i: items[i].question)  # answers to one question share the cache
-    llm_p = [0.0] * len(items)
-    for i in tqdm(order, desc=desc, unit="answer", file=sys.stderr):
-        it = items[i]
-        llm_p[i] = max(llm.judge(it.answer, it.references, it.question))  # the answer is read once
+    llm_p = [max(llm.judge(it.answer, it.references, it.question))  # the answer is read once for all references
+             for it in tqdm(items, desc=desc, unit="answer", file=sys.stderr)]
     z = lambda v: (np.asarray(v) - np.mean(v)) / (np.std(v) or 1.0)  # noqa: E731
     combined = z(pred.scorer) + z([logit(p) for p in llm_p])
     gold = [it.label for it in items]
@@ -104,8 +101,7 @@ def timing(llm: LLMJudge, runs: int = 3) -> dict:
     answer = answer_of_words(q8)
     points = [p.text for p in q8.points]
     llm_t, scorer_t = [], []
-    for r in range(runs):
-        llm.judge("warm-up answer " + str(r), ["a point"])  # so each run reads the answer afresh
+    for _ in range(runs):  # every call reads the answer afresh (llm_judge keeps only the instructions cached)
         t = time.perf_counter()
         llm.judge(answer, points, q8.prompt)
         llm_t.append(time.perf_counter() - t)

